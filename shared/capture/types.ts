@@ -1,0 +1,45 @@
+/**
+ * What the capture-file readers produce, whatever the format (pcap, pcapng,
+ * gzip of either). Readers are pure: they parse bytes they are given, so the
+ * same code runs in the worker, the CLI and the renderer.
+ */
+
+export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';
+
+export interface InterfaceInfo {
+  /** LINKTYPE_* number. */
+  readonly linkType: number;
+  readonly snapLen: number;
+  readonly name?: string;
+  readonly description?: string;
+  /** if_filter as text, when the file records it. */
+  readonly filter?: string;
+  /** if_os etc. are not kept; tsresol is applied by the reader (timestamps come out in ns). */
+  readonly tsResolution?: string;
+  /** Section (0-based) the interface belongs to; interface ids are per section in pcapng. */
+  readonly section: number;
+}
+
+export interface CaptureRecord {
+  /** 0-based position among the file's packets. */
+  readonly index: number;
+  /** Byte offset of the record (pcap) or block (pcapng) in the uncompressed file. */
+  readonly fileOffset: number;
+  /** Global interface index into the reader's interface list (across sections). */
+  readonly interface: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  readonly capLen: number;
+  readonly origLen: number;
+  /** The captured bytes (may be a view into the reader's buffer: copy it to keep it). */
+  readonly data: Uint8Array;
+  readonly comments?: readonly string[];
+  /** pcapng epb_flags when present. */
+  readonly epbFlags?: number;
+}
+
+/** Something the reader could not use but which did not stop it (a truncated last record...). */
+export interface CaptureWarning {
+  readonly offset: number;
+  readonly message: string;
+}

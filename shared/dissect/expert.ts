@@ -1,0 +1,78 @@
+/**
+ * Expert info and the malformed marker, as Wireshark's `_ws.*` fields, so
+ * `_ws.malformed` and `_ws.expert` work in filters and -T fields.
+ */
+import { fields } from './field.js';
+import type { Tree } from './tree.js';
+import type { Tvb } from './tvb.js';
+
+export const enum Severity {
+  Comment = 0x00100000,
+  Chat = 0x00200000,
+  Note = 0x00400000,
+  Warning = 0x00600000,
+  Error = 0x00800000,
+}
+
+export const SEVERITY_NAMES: Record<number, string> = {
+  [Severity.Comment]: 'Comment',
+  [Severity.Chat]: 'Chat',
+  [Severity.Note]: 'Note',
+  [Severity.Warning]: 'Warning',
+  [Severity.Error]: 'Error',
+};
+
+export const GROUPS = {
+  Checksum: 0x01000000,
+  Sequence: 0x02000000,
+  ResponseCode: 0x03000000,
+  RequestCode: 0x04000000,
+  Undecoded: 0x05000000,
+  Reassemble: 0x06000000,
+  Malformed: 0x07000000,
+  Debug: 0x08000000,
+  Protocol: 0x09000000,
+  Security: 0x0a000000,
+  Comments: 0x0b000000,
+  Decryption: 0x0c000000,
+  Assumption: 0x0d000000,
+  Deprecated: 0x0e000000,
+} as const;
+
+export const hfWs = fields({
+  expert: { abbrev: '_ws.expert', name: 'Expert Info', type: 'none' },
+  message: { abbrev: '_ws.expert.message', name: 'Message', type: 'string' },
+  severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'uint32', base: 'hex', strings: SEVERITY_NAMES },
+  group: { abbrev: '_ws.expert.group', name: 'Group', type: 'uint32', base: 'hex' },
+  malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: 'protocol' },
+  shortData: { abbrev: '_ws.short', name: 'Short Frame', type: 'protocol' },
+  text: { abbrev: 'text', name: 'Text item', type: 'none' },
+});
+
+/**
+ * Attach an expert item under `tree`. `def`, when given, is the protocol's own
+ * expert field (e.g. tcp.analysis.retransmission) added alongside, so filters on
+ * that name match.
+ */
+export function addExpert(
+  tree: Tree,
+  tvb: Tvb,
+  offset: number,
+  length: number,
+  severity: Severity,
+  group: number,
+  message: string,
+  def?: Parameters<Tree['add']>[0],
+): void {
+  if (!tree.enabled) return;
+  const parent = def ? tree.addGenerated(def, tvb, offset, length, null, message) : tree;
+  const item = parent.addGenerated(hfWs.expert, tvb, offset, length, null, `Expert Info (${SEVERITY_NAMES[severity]}/${groupName(group)}): ${message}`);
+  item.addGenerated(hfWs.message, tvb, offset, length, message, message);
+  item.addGenerated(hfWs.severity, tvb, offset, length, severity);
+  item.addGenerated(hfWs.group, tvb, offset, length, group);
+}
+
+function groupName(group: number): string {
+  for (const [name, value] of Object.entries(GROUPS)) if (value === group) return name;
+  return 'Unknown';
+}

@@ -1,0 +1,169 @@
+/**
+ * What a dissector knows about the packet it is working on (Wireshark's
+ * packet_info): the frame's metadata, the columns, the addresses lower layers
+ * found, the chain of protocols, and the per-frame memo that lets a packet be
+ * dissected again later (ctx.visited) without replaying the whole file.
+ */
+import { Columns } from './columns.js';
+import { addExpert, GROUPS, hfWs, Severity } from './expert.js';
+import type { Dissector, ProtocolDef, Registry } from './registry.js';
+import type { Tree } from './tree.js';
+import { BoundsError, makeTvb, MalformedError, type SourcePart, type Tvb } from './tvb.js';
+
+/** One frame as the capture file gives it. */
+export interface FrameInput {
+  /** 1-based frame number. */
+  readonly num: number;
+  /** Timestamp: seconds since the epoch and nanoseconds within the second. */
+  readonly tsSec: number;
+  readonly tsNsec: number;
+  /** Bytes captured (data.length) and bytes on the wire. */
+  readonly capLen: number;
+  readonly origLen: number;
+  /** LINKTYPE_* number of the interface. */
+  readonly linkType: number;
+  readonly interfaceId: number;
+  readonly interfaceName?: string;
+  readonly interfaceDescription?: string;
+  readonly comments?: readonly string[];
+  /** pcapng epb_flags, when present (direction in the low two bits). */
+  readonly epbFlags?: number;
+  readonly data: Uint8Array;
+}
+
+/** A buffer the packet's fields may point into: the frame, or a reassembled/decoded one. */
+export interface DataSource {
+  readonly name: string;
+  readonly tvb: Tvb;
+  /** Where its bytes came from, for reassembled buffers. */
+  readonly parts?: readonly SourcePart[];
+}
+
+/** Per-capture state shared by all packets (conversation tables and such), by protocol key. */
+export class SessionState {
+  private readonly bags = new Map<string, unknown>();
+  get<T>(key: string, init: () => T): T {
+    let v = this.bags.get(key) as T | undefined;
+    if (v === undefined) {
+      v = init();
+      this.bags.set(key, v);
+    }
+    return v;
+  }
+}
+
+export class PacketContext {
+  readonly cols = new Columns();
+  /** frame.protocols, in order: `sll`, `ethertype`, `ip`, `tcp`, ... */
+  readonly protocols: string[] = [];
+  readonly sources: DataSource[];
+  readonly frameTvb: Tvb;
+
+  /** Network-layer addresses as text (`127.0.0.1`, `::1`), set by IP/IPv6; link-layer ones by Ethernet/SLL. */
+  netSrc = '';
+  netDst = '';
+  dlSrc = '';
+  dlDst = '';
+  /** Transport ports, set by TCP/UDP. */
+  srcPort = 0;
+  dstPort = 0;
+  /** IP protocol number of the innermost IP header (6 TCP, 17 UDP...). */
+  ipProto = -1;
+  /** Set once a layer was found malformed. */
+  malformed = false;
+
+  constructor(
+    readonly frame: FrameInput,
+    readonly registry: Registry,
+    readonly session: SessionState,
+    /** Frame-number-keyed memo filled on the first pass, read on later ones. */
+    private readonly memos: Map<number, Map<string, unknown>>,
+    /** True when this frame was dissected before (the first pass is over for it). */
+    readonly visited: boolean,
+  ) {
+    this.frameTvb = makeTvb(frame.data, 0, frame.origLen);
+    this.sources = [{ name: 'Frame', tvb: this.frameTvb }];
+  }
+
+  get num(): number {
+    return this.frame.num;
+  }
+
+  /**
+   * Store per-frame data on the first pass (relative sequence numbers, analysis
+   * flags, the bytes of a reassembled message) so a later dissection of this
+   * frame alone gives the same answer.
+   */
+  setMemo(key: string, value: unknown): void {
+    let m = this.memos.get(this.frame.num);
+    if (!m) this.memos.set(this.frame.num, (m = new Map()));
+    m.set(key, value);
+  }
+
+  getMemo<T>(key: string): T | undefined {
+    return this.memos.get(this.frame.num)?.get(key) as T | undefined;
+  }
+
+  /** Register a reassembled or decoded buffer; fields added with the returned Tvb point into it. */
+  addSource(name: string, bytes: Uint8Array, parts?: readonly SourcePart[]): Tvb {
+    const tvb = makeTvb(bytes, this.sources.length);
+    this.sources.push(parts ? { name, tvb, parts } : { name, tvb });
+    return tvb;
+  }
+
+  /**
+   * Enter a protocol layer: record it in frame.protocols, set the Protocol column,
+   * and add its item to the tree (covering `length` bytes, or the rest of `end`).
+   */
+  enter(proto: ProtocolDef, tree: Tree, tvb: Tvb, offset: number, length: number, text?: string): Tree {
+    this.protocols.push(proto.name);
+    this.cols.protocol = proto.short;
+    return tree.add(proto.def, tvb, offset, length, null, text ?? proto.label);
+  }
+
+  /**
+   * Call a dissector so that an error in it stays in its layer: truncated or
+   * contradictory data becomes a "malformed" item, as Wireshark does; any other
+   * exception (a bug) is reported the same way instead of escaping.
+   */
+  call(dissector: Dissector, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): number {
+    try {
+      return dissector(tvb, offset, end, this, tree, data);
+    } catch (err) {
+      this.reportError(err, tvb, offset, tree);
+      return end - offset;
+    }
+  }
+
+  /** Look up a table and call the dissector found there; false when the table has none. */
+  dispatch(table: Parameters<Registry['lookup']>[0], key: number, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): boolean {
+    const d = this.registry.lookup(table, key);
+    if (!d) return false;
+    this.call(d, tvb, offset, end, tree, data);
+    return true;
+  }
+
+  /** Try heuristic dissectors in order; true once one accepts the data. */
+  tryHeuristics(list: Parameters<Registry['heuristicsFor']>[0], tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): boolean {
+    for (const h of this.registry.heuristicsFor(list)) {
+      if (this.call(h, tvb, offset, end, tree, data) > 0) return true;
+    }
+    return false;
+  }
+
+  private reportError(err: unknown, tvb: Tvb, offset: number, tree: Tree): void {
+    const layer = this.protocols[this.protocols.length - 1] ?? 'frame';
+    const shortName = this.registry.protocols.get(layer)?.short ?? layer.toUpperCase();
+    if (err instanceof BoundsError && err.snapped) {
+      tree.addGenerated(hfWs.shortData, tvb, offset, 0, null, '[Packet size limited during capture: ' + shortName + ' truncated]');
+      this.cols.appendInfo('[Packet size limited during capture]');
+      return;
+    }
+    this.malformed = true;
+    const reason = err instanceof BoundsError || err instanceof MalformedError ? err.message : `Dissector bug: ${String((err as Error)?.message ?? err)}`;
+    if (!this.protocols.includes('_ws.malformed')) this.protocols.push('_ws.malformed');
+    const item = tree.addGenerated(hfWs.malformed, tvb, offset, 0, null, `[Malformed Packet: ${shortName}]`);
+    addExpert(item, tvb, offset, 0, Severity.Error, GROUPS.Malformed, `Malformed Packet (Exception occurred): ${reason}`);
+    this.cols.appendInfo(' [Malformed Packet]');
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The detail tree. Dissectors add items through the Tree interface; the same
+ * dissector code runs with a real tree (a packet is shown, printed with -V,
+ * filtered) or with NULL_TREE (indexing millions of packets for the summary
+ * line), where every call is a no-op and allocates nothing.
+ */
+import type { FieldDef, FieldValue } from './field.js';
+import type { Tvb } from './tvb.js';
+
+export const enum ItemFlags {
+  None = 0,
+  /** Computed by the dissector, not read from the bytes (shown in [brackets]). */
+  Generated = 1,
+  /** Present for filters and -T fields, not drawn in the tree. */
+  Hidden = 2,
+}
+
+export interface Tree {
+  /** False for NULL_TREE: skip work that only feeds the tree (building label text). */
+  readonly enabled: boolean;
+  /** Add a field item; returns it so children can be added under it. */
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): Tree;
+  /** Add an item of a generated field (no bytes of its own; offset/length may point at related bytes). */
+  addGenerated(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): Tree;
+  /** Add a hidden item: visible to filters and -T fields, not in the printed tree. */
+  addHidden(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue): Tree;
+  /** Replace this item's label (the whole line as shown in the tree). */
+  setText(text: string): void;
+  /** Append to this item's label, as proto_item_append_text does. */
+  appendText(text: string): void;
+  /** Fix this item's length once it is known (proto_item_set_len). */
+  setLength(length: number): void;
+}
+
+export class TreeNode implements Tree {
+  readonly enabled = true;
+  children: TreeNode[] | null = null;
+  flags = ItemFlags.None;
+  text: string | undefined;
+
+  constructor(
+    readonly def: FieldDef,
+    /** Index of the data source (0 = frame) the offset refers to. */
+    readonly source: number,
+    public offset: number,
+    public length: number,
+    public value: FieldValue,
+    text?: string,
+  ) {
+    this.text = text;
+  }
+
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    const node = new TreeNode(def, tvb.source, offset, length, value, text);
+    (this.children ??= []).push(node);
+    return node;
+  }
+
+  addGenerated(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    const node = this.add(def, tvb, offset, length, value, text);
+    node.flags |= ItemFlags.Generated;
+    return node;
+  }
+
+  addHidden(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue): TreeNode {
+    const node = this.add(def, tvb, offset, length, value);
+    node.flags |= ItemFlags.Hidden;
+    return node;
+  }
+
+  setText(text: string): void {
+    this.text = text;
+  }
+
+  appendText(text: string): void {
+    // Appending to an item without custom text extends its default label, which the formatter owns;
+    // keep the suffix separately so the default stays derivable.
+    this.suffix = (this.suffix ?? '') + text;
+  }
+  suffix: string | undefined;
+
+  setLength(length: number): void {
+    this.length = length;
+  }
+
+  get generated(): boolean {
+    return (this.flags & ItemFlags.Generated) !== 0;
+  }
+  get hidden(): boolean {
+    return (this.flags & ItemFlags.Hidden) !== 0;
+  }
+}
+
+class NullTree implements Tree {
+  readonly enabled = false;
+  add(): Tree { return this; }
+  addGenerated(): Tree { return this; }
+  addHidden(): Tree { return this; }
+  setText(): void {}
+  appendText(): void {}
+  setLength(): void {}
+}
+
+/** The tree that records nothing: the fast path for indexing. */
+export const NULL_TREE: Tree = new NullTree();
+
+/** Depth-first walk over every item, hidden ones included. */
+export function* walk(nodes: readonly TreeNode[]): Generator<TreeNode> {
+  for (const n of nodes) {
+    yield n;
+    if (n.children) yield* walk(n.children);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A Tvb ("testy virtual buffer", after Wireshark) is a byte buffer a dissector
+ * reads: the frame itself, or a buffer built by reassembly or decompression.
+ * Offsets are absolute within the buffer so tree items can point at their bytes.
+ * Reads are bounds-checked and throw BoundsError, which the dissector wrapper
+ * turns into a "malformed" item on the layer that broke.
+ */
+
+export interface SourcePart {
+  /** Frame number (1-based) the bytes came from. */
+  readonly frame: number;
+  /** Offset of those bytes in that frame's data. */
+  readonly frameOffset: number;
+  /** Offset in this buffer. */
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface Tvb {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Index of this buffer among the packet's data sources; 0 is the frame. */
+  readonly source: number;
+  /** Length the packet had on the wire for this buffer (>= bytes.length when the capture was cut short). */
+  readonly reportedLength: number;
+}
+
+export class BoundsError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly wanted: number,
+    readonly available: number,
+    /** True when the data exists on the wire but the capture's snaplen cut it off. */
+    readonly snapped: boolean,
+  ) {
+    super(snapped ? 'Packet size limited during capture' : `Malformed: needed ${wanted} bytes at ${offset}, have ${Math.max(0, available - offset)}`);
+    this.name = 'BoundsError';
+  }
+}
+
+/** A dissector found data that contradicts its protocol (a length that points nowhere, say). */
+export class MalformedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedError';
+  }
+}
+
+export function makeTvb(bytes: Uint8Array, source = 0, reportedLength = bytes.length): Tvb {
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), source, reportedLength };
+}
+
+/** Throws unless `length` bytes are available at `offset`. */
+export function ensure(tvb: Tvb, offset: number, length: number): void {
+  if (offset < 0 || length < 0 || offset + length > tvb.bytes.length) {
+    throw new BoundsError(offset, length, tvb.bytes.length, offset + length <= tvb.reportedLength);
+  }
+}
+
+export function u8(tvb: Tvb, off: number): number {
+  if (off < 0 || off >= tvb.bytes.length) ensure(tvb, off, 1);
+  return tvb.bytes[off]!;
+}
+export function u16(tvb: Tvb, off: number): number {
+  ensure(tvb, off, 2);
+  return tvb.view.getUint16(off);
+}
+export function u16le(tvb: Tvb, off: number): number {
+  ensure(tvb, off, 2);
+  return tvb.view.getUint16(off, true);
+}
+export function u24(tvb: Tvb, off: number): number {
+  ensure(tvb, off, 3);
+  return (tvb.bytes[off]! << 16) | (tvb.bytes[off + 1]! << 8) | tvb.bytes[off + 2]!;
+}
+export function u32(tvb: Tvb, off: number): number {
+  ensure(tvb, off, 4);
+  return tvb.view.getUint32(off);
+}
+export function u32le(tvb: Tvb, off: number): number {
+  ensure(tvb, off, 4);
+  return tvb.view.getUint32(off, true);
+}
+export function u64(tvb: Tvb, off: number): bigint {
+  ensure(tvb, off, 8);
+  return tvb.view.getBigUint64(off);
+}
+/** A view (no copy) of `length` bytes at `offset`. */
+export function slice(tvb: Tvb, off: number, length: number): Uint8Array {
+  ensure(tvb, off, length);
+  return tvb.bytes.subarray(off, off + length);
+}
+/** Bytes left in the buffer from `off` (captured, not reported). */
+export function remaining(tvb: Tvb, off: number): number {
+  return Math.max(0, tvb.bytes.length - off);
+}
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+/** Bytes as a string, one char per byte (Wireshark's ENC_ASCII shows non-ASCII as escapes; callers decide). */
+export function ascii(tvb: Tvb, off: number, length: number): string {
+  return latin1.decode(slice(tvb, off, length));
+}
+export function utf8String(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
