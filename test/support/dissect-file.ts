@@ -1,0 +1,46 @@
+/** Test helper: a capture file on disk, dissected in order with Paquet's engine. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readCapture } from '../../shared/capture/index.js';
+import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
+import type { FrameInput } from '../../shared/dissect/packet.js';
+import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import type { CaptureRecord, InterfaceInfo } from '../../shared/capture/types.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const SHARED = resolve(REPO, '../shared');
+export const CHAT = resolve(SHARED, 'captures/workerman-chat-7272.pcap');
+
+export function frameInput(rec: CaptureRecord, ifaces: readonly InterfaceInfo[]): FrameInput {
+  const iface = ifaces[rec.interface];
+  return {
+    num: rec.index + 1,
+    tsSec: rec.tsSec,
+    tsNsec: rec.tsNsec,
+    capLen: rec.capLen,
+    origLen: rec.origLen,
+    linkType: iface?.linkType ?? -1,
+    interfaceId: rec.interface,
+    ...(iface?.name !== undefined ? { interfaceName: iface.name } : {}),
+    ...(iface?.description !== undefined ? { interfaceDescription: iface.description } : {}),
+    ...(rec.comments ? { comments: rec.comments } : {}),
+    ...(rec.epbFlags !== undefined ? { epbFlags: rec.epbFlags } : {}),
+    data: rec.data.slice(),
+  };
+}
+
+/** Every frame of a capture, as FrameInput (bytes copied). */
+export function readFrames(path: string): FrameInput[] {
+  const file = readCapture(new Uint8Array(readFileSync(resolve(REPO, path))));
+  const frames: FrameInput[] = [];
+  for (const rec of file.records()) frames.push(frameInput(rec, file.interfaces));
+  return frames;
+}
+
+/** Dissect a whole file in order; `withTree` false is the summary (fast) path. */
+export function dissectFile(path: string, withTree = true): { dissection: Dissection; packets: Dissected[]; frames: FrameInput[] } {
+  const frames = readFrames(path);
+  const dissection = new Dissection(defaultRegistry());
+  const packets = frames.map((f) => dissection.dissect(f, withTree));
+  return { dissection, packets, frames };
+}
