@@ -26,9 +26,9 @@ export class Columns {
     this.infoText += text;
   }
 
-  /** col_append_sep_str: the separator only when something already follows the fence. */
+  /** col_append_sep_str: the separator only when the column already holds text (fence or not, as Wireshark). */
   appendInfoSep(separator: string, text: string): void {
-    if (this.infoText.length > this.fence) this.infoText += separator;
+    if (this.infoText.length > 0) this.infoText += separator;
     this.infoText += text;
   }
 

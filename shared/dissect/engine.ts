@@ -3,7 +3,7 @@
  * (building conversation state and per-frame memos); any packet can then be
  * dissected again on its own, with the same result, for the detail pane.
  */
-import { hfFrame, frameProto } from './frame.js';
+import { ENCAPSULATIONS, hfFrame, frameProto } from './frame.js';
 import { PacketContext, SessionState, type DataSource, type FrameInput } from './packet.js';
 import type { Registry } from './registry.js';
 import { NULL_TREE, TreeNode, type Tree } from './tree.js';
@@ -95,30 +95,36 @@ export class Dissection {
   private addFrameLayer(ctx: PacketContext, top: Tree, relSec: number, relNsec: number): Tree {
     const f = ctx.frame;
     const tvb = ctx.frameTvb;
-    ctx.protocols.push('frame');
     if (!top.enabled) return top;
-    const bits = f.origLen * 8;
-    const capBits = f.capLen * 8;
+    // tshark names the interface only for pcapng, where interfaces are declared; classic pcap has none.
+    const ifName = f.section !== undefined ? (f.interfaceName ?? f.interfaceDescription ?? 'unknown') : undefined;
     const item = top.add(frameProto.def, tvb, 0, f.capLen, null,
-      `Frame ${f.num}: ${f.origLen} bytes on wire (${bits} bits), ${f.capLen} bytes captured (${capBits} bits)` +
-      (f.interfaceName ? ` on interface ${f.interfaceName}, id ${f.interfaceId}` : ''));
-    const [dSec, dNsec] = this.prevDeltaByNum.get(f.num) ?? [0, 0];
+      `Frame ${f.num}: ${f.origLen} bytes on wire (${f.origLen * 8} bits), ${f.capLen} bytes captured (${f.capLen * 8} bits)` +
+      (ifName !== undefined ? ` on interface ${ifName}, id ${f.interfaceId}` : ''));
     for (const c of f.comments ?? []) item.add(hfFrame.comment, tvb, 0, 0, c);
-    const ifItem = item.add(hfFrame.interfaceId, tvb, 0, 0, f.interfaceId, `Interface id: ${f.interfaceId}${f.interfaceName ? ` (${f.interfaceName})` : ''}`);
-    if (f.interfaceName) ifItem.add(hfFrame.interfaceName, tvb, 0, 0, f.interfaceName);
-    if (f.interfaceDescription) ifItem.add(hfFrame.interfaceDescription, tvb, 0, 0, f.interfaceDescription);
+    if (f.section !== undefined) {
+      item.add(hfFrame.section, tvb, 0, 0, f.section);
+      const ifItem = item.add(hfFrame.interfaceId, tvb, 0, 0, f.interfaceId, `Interface id: ${f.interfaceId} (${ifName})`);
+      ifItem.add(hfFrame.interfaceName, tvb, 0, 0, f.interfaceName ?? 'unknown');
+      if (f.interfaceDescription !== undefined) ifItem.add(hfFrame.interfaceDescription, tvb, 0, 0, f.interfaceDescription);
+    }
     if (f.epbFlags !== undefined) item.add(hfFrame.direction, tvb, 0, 0, f.epbFlags & 3);
+    const encap = ENCAPSULATIONS[f.linkType];
+    if (encap) item.add(hfFrame.encapType, tvb, 0, 0, encap[0]);
+    const [dSec, dNsec] = this.prevDeltaByNum.get(f.num) ?? [0, 0];
     const epochNs = BigInt(f.tsSec) * 1_000_000_000n + BigInt(f.tsNsec);
+    const delta = toNs(dSec, dNsec);
     item.add(hfFrame.time, tvb, 0, 0, epochNs);
+    item.addGenerated(hfFrame.offsetShift, tvb, 0, 0, 0n);
     item.add(hfFrame.timeEpoch, tvb, 0, 0, epochNs);
-    item.add(hfFrame.timeDelta, tvb, 0, 0, toNs(dSec, dNsec));
-    item.add(hfFrame.timeDeltaDisplayed, tvb, 0, 0, toNs(dSec, dNsec));
-    item.add(hfFrame.timeRelative, tvb, 0, 0, toNs(relSec, relNsec));
+    item.addGenerated(hfFrame.timeDelta, tvb, 0, 0, delta);
+    item.addGenerated(hfFrame.timeDeltaDisplayed, tvb, 0, 0, delta);
+    item.addGenerated(hfFrame.timeRelative, tvb, 0, 0, toNs(relSec, relNsec));
     item.add(hfFrame.number, tvb, 0, 0, f.num);
-    item.add(hfFrame.len, tvb, 0, 0, f.origLen);
-    item.add(hfFrame.capLen, tvb, 0, 0, f.capLen);
-    item.add(hfFrame.marked, tvb, 0, 0, false);
-    item.add(hfFrame.ignored, tvb, 0, 0, false);
+    item.add(hfFrame.len, tvb, 0, 0, f.origLen, `Frame Length: ${f.origLen} bytes (${f.origLen * 8} bits)`);
+    item.add(hfFrame.capLen, tvb, 0, 0, f.capLen, `Capture Length: ${f.capLen} bytes (${f.capLen * 8} bits)`);
+    item.addGenerated(hfFrame.marked, tvb, 0, 0, false);
+    item.addGenerated(hfFrame.ignored, tvb, 0, 0, false);
     return item;
   }
 }

@@ -3,6 +3,7 @@
  * `_ws.malformed` and `_ws.expert` work in filters and -T fields.
  */
 import { fields } from './field.js';
+import { escapeControls } from '../format/field-text.js';
 import type { Tree } from './tree.js';
 import type { Tvb } from './tvb.js';
 
@@ -39,20 +40,23 @@ export const GROUPS = {
   Deprecated: 0x0e000000,
 } as const;
 
+const GROUP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(GROUPS).map(([name, value]) => [value, name]));
+
 export const hfWs = fields({
   expert: { abbrev: '_ws.expert', name: 'Expert Info', type: 'none' },
   message: { abbrev: '_ws.expert.message', name: 'Message', type: 'string' },
-  severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'uint32', base: 'hex', strings: SEVERITY_NAMES },
-  group: { abbrev: '_ws.expert.group', name: 'Group', type: 'uint32', base: 'hex' },
+  severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'uint32', base: 'none', strings: SEVERITY_NAMES },
+  group: { abbrev: '_ws.expert.group', name: 'Group', type: 'uint32', base: 'none', strings: GROUP_NAMES },
   malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: 'protocol' },
   shortData: { abbrev: '_ws.short', name: 'Short Frame', type: 'protocol' },
   text: { abbrev: 'text', name: 'Text item', type: 'none' },
 });
 
 /**
- * Attach an expert item under `tree`. `def`, when given, is the protocol's own
- * expert field (e.g. tcp.analysis.retransmission) added alongside, so filters on
- * that name match.
+ * Attach an expert item under `tree`, shaped as Wireshark does: an `_ws.expert` item
+ * holding the protocol's own expert field (e.g. tcp.analysis.retransmission, when
+ * `def` is given) so filters on that name match, then the message, severity and group.
+ * An expert of the Malformed group also marks the packet `_ws.malformed`, as in Wireshark.
  */
 export function addExpert(
   tree: Tree,
@@ -65,14 +69,11 @@ export function addExpert(
   def?: Parameters<Tree['add']>[0],
 ): void {
   if (!tree.enabled) return;
-  const parent = def ? tree.addGenerated(def, tvb, offset, length, null, message) : tree;
-  const item = parent.addGenerated(hfWs.expert, tvb, offset, length, null, `Expert Info (${SEVERITY_NAMES[severity]}/${groupName(group)}): ${message}`);
-  item.addGenerated(hfWs.message, tvb, offset, length, message, message);
+  const label = escapeControls(message);
+  const item = tree.addGenerated(hfWs.expert, tvb, offset, length, null, `Expert Info (${SEVERITY_NAMES[severity]}/${GROUP_NAMES[group] ?? 'Unknown'}): ${label}`);
+  if (def) item.addGenerated(def, tvb, offset, length, null, label);
+  item.addHidden(hfWs.message, tvb, offset, length, message);
   item.addGenerated(hfWs.severity, tvb, offset, length, severity);
   item.addGenerated(hfWs.group, tvb, offset, length, group);
-}
-
-function groupName(group: number): string {
-  for (const [name, value] of Object.entries(GROUPS)) if (value === group) return name;
-  return 'Unknown';
+  if (group === GROUPS.Malformed) item.addHidden(hfWs.malformed, tvb, offset, length, null);
 }

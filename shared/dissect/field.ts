@@ -19,8 +19,11 @@ export type FieldType =
   | 'absolute_time' | 'relative_time'
   | 'framenum';
 
-/** How an integer is shown: BASE_DEC, BASE_HEX, BASE_DEC_HEX, BASE_HEX_DEC, BASE_OCT. */
-export type Base = 'dec' | 'hex' | 'dec_hex' | 'hex_dec' | 'oct';
+/**
+ * How an integer is shown: BASE_DEC, BASE_HEX, BASE_DEC_HEX, BASE_HEX_DEC, BASE_OCT;
+ * 'none' (BASE_NONE with value names): the tree shows the name alone, -T fields the number.
+ */
+export type Base = 'dec' | 'hex' | 'dec_hex' | 'hex_dec' | 'oct' | 'none';
 
 export interface FieldDef {
   /** Display-filter name, e.g. `tcp.srcport`. */

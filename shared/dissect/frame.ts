@@ -4,7 +4,24 @@ import { protocol } from './registry.js';
 
 export const frameProto = protocol('frame', 'Frame', 'Frame');
 
+/** Wireshark's encapsulation (WTAP_ENCAP_*) for each LINKTYPE_* Paquet dissects, with its name. */
+export const ENCAPSULATIONS: Readonly<Record<number, readonly [number, string]>> = {
+  0: [15, 'NULL/Loopback'],
+  1: [1, 'Ethernet'],
+  12: [7, 'Raw IP'],
+  101: [7, 'Raw IP'],
+  113: [25, 'Linux cooked-mode capture v1'],
+  228: [129, 'Raw IPv4'],
+  229: [130, 'Raw IPv6'],
+  239: [141, 'NFLOG'],
+  276: [210, 'Linux cooked-mode capture v2'],
+};
+const ENCAP_NAMES: Record<number, string> = Object.fromEntries(Object.values(ENCAPSULATIONS).map(([n, name]) => [n, name]));
+
 export const hfFrame = fields({
+  section: { abbrev: 'frame.section_number', name: 'Section number', type: 'uint32' },
+  encapType: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int16', strings: ENCAP_NAMES },
+  offsetShift: { abbrev: 'frame.offset_shift', name: 'Time shift for this packet', type: 'relative_time', unit: ' seconds' },
   interfaceId: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32' },
   interfaceName: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'string' },
   interfaceDescription: { abbrev: 'frame.interface_description', name: 'Interface description', type: 'string' },

@@ -22,7 +22,10 @@ export interface FrameInput {
   readonly origLen: number;
   /** LINKTYPE_* number of the interface. */
   readonly linkType: number;
+  /** Interface id within its pcapng section (0 for classic pcap). */
   readonly interfaceId: number;
+  /** pcapng only: the 1-based section number. Classic pcap has no sections and shows no interface. */
+  readonly section?: number;
   readonly interfaceName?: string;
   readonly interfaceDescription?: string;
   readonly comments?: readonly string[];
@@ -138,9 +141,8 @@ export class PacketContext {
   /** Look up a table and call the dissector found there; false when the table has none. */
   dispatch(table: Parameters<Registry['lookup']>[0], key: number, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): boolean {
     const d = this.registry.lookup(table, key);
-    if (!d) return false;
-    this.call(d, tvb, offset, end, tree, data);
-    return true;
+    // A dissector that returns 0 declined the data (it was not its protocol after all).
+    return d !== undefined && this.call(d, tvb, offset, end, tree, data) > 0;
   }
 
   /** Try heuristic dissectors in order; true once one accepts the data. */
@@ -155,15 +157,16 @@ export class PacketContext {
     const layer = this.protocols[this.protocols.length - 1] ?? 'frame';
     const shortName = this.registry.protocols.get(layer)?.short ?? layer.toUpperCase();
     if (err instanceof BoundsError && err.snapped) {
-      tree.addGenerated(hfWs.shortData, tvb, offset, 0, null, '[Packet size limited during capture: ' + shortName + ' truncated]');
+      tree.addGenerated(hfWs.shortData, tvb, offset, 0, null, `Packet size limited during capture: ${shortName} truncated`);
       this.cols.appendInfo('[Packet size limited during capture]');
       return;
     }
     this.malformed = true;
-    const reason = err instanceof BoundsError || err instanceof MalformedError ? err.message : `Dissector bug: ${String((err as Error)?.message ?? err)}`;
-    if (!this.protocols.includes('_ws.malformed')) this.protocols.push('_ws.malformed');
-    const item = tree.addGenerated(hfWs.malformed, tvb, offset, 0, null, `[Malformed Packet: ${shortName}]`);
-    addExpert(item, tvb, offset, 0, Severity.Error, GROUPS.Malformed, `Malformed Packet (Exception occurred): ${reason}`);
-    this.cols.appendInfo(' [Malformed Packet]');
+    // tshark's message carries no detail; a dissector bug (not a bounds or format problem) is said so, since it is ours to fix.
+    const bug = !(err instanceof BoundsError || err instanceof MalformedError);
+    const item = tree.addGenerated(hfWs.malformed, tvb, offset, 0, null, `Malformed Packet: ${shortName}`);
+    const message = bug ? `Malformed Packet (Dissector bug: ${String((err as Error)?.message ?? err)})` : 'Malformed Packet (Exception occurred)';
+    addExpert(item, tvb, offset, 0, Severity.Error, GROUPS.Malformed, message);
+    this.cols.appendInfo('[Malformed Packet]');
   }
 }

@@ -35,7 +35,8 @@ export function valueText(def: FieldDef, value: FieldValue): string {
     case 'double':
       return typeof value === 'number' ? doubleText(value) : String(value);
     case 'bytes':
-      return value instanceof Uint8Array ? hex(value) : String(value);
+      // Wireshark prints a zero-length byte field (an empty TLS extension, EDNS option) as <MISSING>.
+      return value instanceof Uint8Array ? (value.length > 0 ? hex(value) : '<MISSING>') : String(value);
     case 'string':
       return escapeString(String(value));
     case 'ipv4':
@@ -91,4 +92,10 @@ export function escapeString(s: string): string {
     }
   }
   return start === 0 ? s : out + s.slice(start);
+}
+
+/** Control characters as C escapes, backslashes kept: how Wireshark writes a message into a tree label. */
+export function escapeControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f]/.test(s) ? escapeString(s).replace(/\\\\/g, '\\') : s;
 }

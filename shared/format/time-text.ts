@@ -31,7 +31,10 @@ function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n);
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one; -V prints a time per packet.
+let zoneFormat: Intl.DateTimeFormat | undefined;
 function zoneName(d: Date): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+  zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+  const part = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
   return part?.value ?? 'UTC';
 }
