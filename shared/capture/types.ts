@@ -18,6 +18,8 @@ export interface InterfaceInfo {
   readonly tsResolution?: string;
   /** Section (0-based) the interface belongs to; interface ids are per section in pcapng. */
   readonly section: number;
+  /** pcapng only: the interface id within its section (what tshark shows as frame.interface_id). */
+  readonly idInSection?: number;
 }
 
 export interface CaptureRecord {
@@ -36,10 +38,18 @@ export interface CaptureRecord {
   readonly comments?: readonly string[];
   /** pcapng epb_flags when present. */
   readonly epbFlags?: number;
+  /** True when the file stores no time for the record (pcapng Simple Packet Block); tsSec/tsNsec are then 0. */
+  readonly noTimestamp?: boolean;
 }
 
 /** Something the reader could not use but which did not stop it (a truncated last record...). */
 export interface CaptureWarning {
   readonly offset: number;
   readonly message: string;
+  /**
+   * truncated: the data ends inside a header, record or block (everything before it was read);
+   * corrupt: a length or field made no sense, reading stopped there;
+   * unsupported: a file header this reader cannot read (a version or variant).
+   */
+  readonly kind?: 'truncated' | 'corrupt' | 'unsupported';
 }

@@ -1,0 +1,208 @@
+/**
+ * A capture file on disk, indexed for random access: open it once (streaming
+ * through the incremental parser, never loading it whole), then read packet N
+ * by its offset with one positioned read.
+ *
+ * Gzip files cannot be read at an offset (a deflate stream must be inflated
+ * from its start), so they are inflated once into a temporary file, which is
+ * indexed and read instead, and removed by close().
+ *
+ * Follow mode: the parser keeps its state and its unparsed tail, so refresh()
+ * can parse whatever a live capture appended since the last look.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { CaptureParser } from '../../shared/capture/parser.js';
+import type { CaptureFormat, CaptureRecord, CaptureWarning, InterfaceInfo } from '../../shared/capture/types.js';
+import { PacketIndex } from './packet-index.js';
+
+const CHUNK = 1 << 20;
+/** records() reads runs of packets in slices of about this size. */
+const BATCH = 1 << 20;
+
+export interface CaptureFileReader {
+  /** The file the packets are read from (the temporary copy for a gzip file). */
+  readonly dataPath: string;
+  readonly gzip: boolean;
+  /** Undefined only when opened with `follow` before the file header has been written. */
+  readonly format: CaptureFormat | undefined;
+  readonly interfaces: readonly InterfaceInfo[];
+  /** Damage found so far; an incomplete last record shows up here until refresh() completes it. */
+  readonly warnings: readonly CaptureWarning[];
+  readonly packetCount: number;
+  /** Packet n (0-based), read from disk by its offset. */
+  readPacket(n: number): Promise<CaptureRecord>;
+  /** Packets from..packetCount-1 in order (the count at the time each batch is read). */
+  records(from?: number): AsyncGenerator<CaptureRecord>;
+  /** Parse bytes appended since the last look (live capture); returns how many packets were added. */
+  refresh(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /**
+   * The file is a live capture still being written: an empty or too short file is
+   * accepted (the format is found by a later refresh()); wrong magic still fails.
+   */
+  readonly follow?: boolean;
+}
+
+/** Open and index a capture. Rejects with NotACaptureError for a file that is no capture, or fs errors. */
+export async function openCaptureFile(path: string, options: OpenOptions = {}): Promise<CaptureFileReader> {
+  const gzip = await startsWithGzipMagic(path);
+  let tempDir: string | undefined;
+  let dataPath = path;
+  const extraWarnings: CaptureWarning[] = [];
+  if (gzip) {
+    tempDir = await mkdtemp(join(tmpdir(), 'paquet-'));
+    dataPath = join(tempDir, basename(path).replace(/\.gz$/i, '') || 'capture');
+    const broken = await gunzipToFile(path, dataPath);
+    if (broken) extraWarnings.push(broken);
+  }
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dataPath, 'r');
+    const reader = new Reader(fh, dataPath, gzip, tempDir, extraWarnings);
+    await reader.refresh();
+    if (!options.follow) reader.checkIsCapture();
+    return reader;
+  } catch (e) {
+    await fh?.close();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Inflate `src` into `dest`; a damaged or cut gzip stream keeps what inflated before it, with a warning. */
+async function gunzipToFile(src: string, dest: string): Promise<CaptureWarning | undefined> {
+  const out = await open(dest, 'w');
+  let written = 0;
+  try {
+    const input = createReadStream(src, { highWaterMark: CHUNK });
+    const gunzip = createGunzip();
+    input.on('error', (e) => gunzip.destroy(e));
+    input.pipe(gunzip);
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      await out.write(chunk);
+      written += chunk.length;
+    }
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    return {
+      offset: written,
+      message: `gzip data breaks after ${written} decompressed bytes (${message}): the capture is read up to there`,
+      kind: /unexpected end/i.test(message) ? 'truncated' : 'corrupt',
+    };
+  } finally {
+    await out.close();
+  }
+}
+
+class Reader implements CaptureFileReader {
+  private readonly parser = new CaptureParser({ guessPcapVariant: true });
+  private readonly index = new PacketIndex();
+  /** Bytes of the data file handed to the parser so far. */
+  private fed = 0;
+  private refreshing: Promise<number> | undefined;
+
+  constructor(
+    private readonly fh: FileHandle,
+    readonly dataPath: string,
+    readonly gzip: boolean,
+    private readonly tempDir: string | undefined,
+    private readonly extraWarnings: CaptureWarning[],
+  ) {}
+
+  get format(): CaptureFormat | undefined { return this.parser.format; }
+  get interfaces(): readonly InterfaceInfo[] { return this.parser.interfaces; }
+  get packetCount(): number { return this.index.count; }
+
+  get warnings(): readonly CaptureWarning[] {
+    const tail = this.parser.format === undefined ? undefined : this.parser.end();
+    return [...this.parser.warnings, ...(tail ? [tail] : []), ...this.extraWarnings];
+  }
+
+  /** Throws NotACaptureError when what was read so far shows no capture magic. */
+  checkIsCapture(): void {
+    if (this.parser.format === undefined) this.parser.end();
+  }
+
+  refresh(): Promise<number> {
+    // One refresh at a time: the parser must see the bytes in order.
+    this.refreshing ??= this.readNewBytes().finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
+
+  private async readNewBytes(): Promise<number> {
+    const before = this.index.count;
+    const size = (await this.fh.stat()).size;
+    while (this.fed < size && !this.parser.stopped) {
+      // A fresh buffer per chunk: the parser may keep a view of its tail.
+      const buf = new Uint8Array(Math.min(CHUNK, size - this.fed));
+      const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.fed);
+      if (bytesRead === 0) break;
+      this.fed += bytesRead;
+      for (const r of this.parser.push(buf.subarray(0, bytesRead))) this.index.add(r.fileOffset, r.byteLength, r.section);
+    }
+    // What the file holds now is all there is for decisions that look ahead (pcap layout guess).
+    for (const r of this.parser.finish()) this.index.add(r.fileOffset, r.byteLength, r.section);
+    return this.index.count - before;
+  }
+
+  async readPacket(n: number): Promise<CaptureRecord> {
+    const offset = this.index.offset(n);
+    const bytes = await this.readAt(offset, this.index.length(n));
+    return this.parser.decodeAt(bytes, offset, this.index.section(n), n);
+  }
+
+  async *records(from = 0): AsyncGenerator<CaptureRecord> {
+    let i = from;
+    while (i < this.index.count) {
+      // Read a run of packets in one slice, then decode each from it.
+      const start = this.index.offset(i);
+      let j = i;
+      let end = start + this.index.length(i);
+      while (j + 1 < this.index.count && this.index.offset(j + 1) + this.index.length(j + 1) - start <= BATCH) {
+        j++;
+        end = this.index.offset(j) + this.index.length(j);
+      }
+      const slice = await this.readAt(start, end - start);
+      for (; i <= j; i++) {
+        const off = this.index.offset(i) - start;
+        const bytes = slice.subarray(off, off + this.index.length(i));
+        yield this.parser.decodeAt(bytes, start + off, this.index.section(i), i);
+      }
+    }
+  }
+
+  private async readAt(offset: number, length: number): Promise<Uint8Array> {
+    const buf = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await this.fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) throw new Error(`${this.dataPath}: ends before byte ${offset + length} (the file shrank?)`);
+      got += bytesRead;
+    }
+    return buf;
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+}
