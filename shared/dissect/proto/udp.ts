@@ -1,4 +1,189 @@
-import type { Registry } from '../registry.js';
+/**
+ * UDP over IPv4/IPv6: ports, length checks, the checksum as Wireshark shows it
+ * without validation, the conversation index (udp.stream) with its timestamps,
+ * then the payload to the lower port's dissector, the higher port's, the
+ * heuristics, and finally `data`.
+ */
+import { addExpert, GROUPS, hfWs, Severity } from '../expert.js';
+import { fields } from '../field.js';
+import type { PacketContext } from '../packet.js';
+import { protocol, type Dissector, type Registry } from '../registry.js';
+import type { Tree } from '../tree.js';
+import { slice, u16, type Tvb } from '../tvb.js';
+import { CHECKSUM_STATUS, checksumStatusText } from './eth-trailer-fields.js';
+import { within } from './data.js';
+import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
 
-// Placeholder until this protocol's dissector lands: registers nothing.
-export function register(_r: Registry): void {}
+export const udpProto = protocol('udp', 'UDP', 'User Datagram Protocol');
+
+export const hfUdp = fields({
+  srcport: { abbrev: 'udp.srcport', name: 'Source Port', type: 'uint16', base: 'dec' },
+  dstport: { abbrev: 'udp.dstport', name: 'Destination Port', type: 'uint16', base: 'dec' },
+  port: { abbrev: 'udp.port', name: 'Source or Destination Port', type: 'uint16', base: 'dec' },
+  stream: { abbrev: 'udp.stream', name: 'Stream index', type: 'uint32', base: 'dec' },
+  length: { abbrev: 'udp.length', name: 'Length', type: 'uint16', base: 'dec' },
+  checksum: { abbrev: 'udp.checksum', name: 'Checksum', type: 'uint16', base: 'hex' },
+  checksumCalculated: { abbrev: 'udp.checksum_calculated', name: 'Calculated Checksum', type: 'uint16', base: 'hex' },
+  checksumStatus: { abbrev: 'udp.checksum.status', name: 'Checksum Status', type: 'uint8', strings: CHECKSUM_STATUS },
+  timeRelative: { abbrev: 'udp.time_relative', name: 'Time since first frame', type: 'relative_time', unit: ' seconds' },
+  timeDelta: { abbrev: 'udp.time_delta', name: 'Time since previous frame', type: 'relative_time', unit: ' seconds' },
+  payload: { abbrev: 'udp.payload', name: 'Payload', type: 'bytes' },
+  possibleTraceroute: { abbrev: 'udp.possible_traceroute', name: 'Possible traceroute', type: 'none' },
+  lengthBad: { abbrev: 'udp.length.bad', name: 'Bad length value', type: 'none' },
+  lengthBadZero: { abbrev: 'udp.length.bad_zero', name: 'Length is zero but payload < 65536', type: 'none' },
+  checksumZero: { abbrev: 'udp.checksum.zero', name: 'Illegal checksum value (0)', type: 'none' },
+});
+
+/** What UDP passes to the dissector of its payload. */
+export interface UdpInfo {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly stream: number;
+}
+
+interface Conversation {
+  readonly index: number;
+  readonly firstNs: bigint;
+  lastNs: bigint;
+}
+
+interface StreamMemo {
+  readonly index: number;
+  readonly relNs: bigint;
+  readonly deltaNs: bigint;
+}
+
+/** LBL traceroute's first port is 32768 + 666; three probes per hop. */
+const TRACEROUTE_BASE = 32768 + 666;
+
+function frameNs(ctx: PacketContext): bigint {
+  return BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
+}
+
+/** The conversation of (address, port) pairs, numbered in order of first appearance, and its timing. */
+function conversation(ctx: PacketContext, sport: number, dport: number): StreamMemo {
+  const memo = ctx.getMemo<StreamMemo[]>('udp.stream');
+  const layer = ctx.protocols.filter((p) => p === 'udp').length - 1;
+  if (ctx.visited && memo?.[layer]) return memo[layer]!;
+  const a = `${ctx.netSrc}/${sport}`;
+  const b = `${ctx.netDst}/${dport}`;
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  const state = ctx.session.get('udp.conversations', () => ({ next: 0, byKey: new Map<string, Conversation>() }));
+  const now = frameNs(ctx);
+  let conv = state.byKey.get(key);
+  if (!conv) {
+    conv = { index: state.next++, firstNs: now, lastNs: now };
+    state.byKey.set(key, conv);
+  }
+  const result = { index: conv.index, relNs: now - conv.firstNs, deltaNs: now - conv.lastNs };
+  conv.lastNs = now;
+  const list = memo ?? [];
+  list[layer] = result;
+  ctx.setMemo('udp.stream', list);
+  return result;
+}
+
+export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
+  const ip = data as IpPacketInfo | undefined;
+  const inError = ip?.inError ?? inErrorPacket(ctx);
+  ctx.cols.protocol = 'UDP';
+  ctx.cols.clearInfo();
+  within(tvb, offset, 4, end);
+  const sport = u16(tvb, offset);
+  const dport = u16(tvb, offset + 2);
+  ctx.cols.setInfo(`${sport} \u2192 ${dport}`);
+  const t = ctx.enter(udpProto, tree, tvb, offset, 8, tree.enabled ? `${udpProto.label}, Src Port: ${sport}, Dst Port: ${dport}` : undefined);
+  ctx.cols.protocol = 'UDP';
+  const sItem = t.add(hfUdp.srcport, tvb, offset, 2, sport);
+  const dItem = t.add(hfUdp.dstport, tvb, offset + 2, 2, dport);
+  t.addHidden(hfUdp.port, tvb, offset, 2, sport);
+  t.addHidden(hfUdp.port, tvb, offset + 2, 2, dport);
+  for (const [item, port, off] of [[sItem, sport, offset], [dItem, dport, offset + 2]] as const) {
+    if (port > TRACEROUTE_BASE && port <= TRACEROUTE_BASE + 30) {
+      const n = port - TRACEROUTE_BASE - 1;
+      addExpert(item, tvb, off, 2, Severity.Chat, GROUPS.Sequence, `Possible traceroute: hop #${Math.floor(n / 3) + 1}, attempt #${(n % 3) + 1}`, hfUdp.possibleTraceroute);
+    }
+  }
+
+  // The IP payload as reported on the wire (the capture may hold less).
+  const reportedLen = end - offset + (tvb.source === 0 && end === tvb.bytes.length ? tvb.reportedLength - tvb.bytes.length : 0);
+  within(tvb, offset, 8, end);
+  let ulen = u16(tvb, offset + 4);
+  const lenItem = t.add(hfUdp.length, tvb, offset + 4, 2, ulen);
+  let jumbogram = false;
+  if (ulen === 0 && ip?.version === 6) {
+    ulen = reportedLen;
+    jumbogram = true;
+  }
+  if (ulen < 8) {
+    lenItem.appendText(' (bogus, must be >= 8)');
+    addExpert(lenItem, tvb, offset + 4, 2, Severity.Error, GROUPS.Malformed, `Bad length value ${ulen} < 8`, hfUdp.lengthBad);
+    ctx.cols.appendInfo(` [BAD UDP LENGTH ${ulen} < 8]`);
+    return end - offset;
+  }
+  if (ulen > reportedLen && !inError && !ipFlags(ctx).fragmented) {
+    lenItem.appendText(` (bogus, payload length ${reportedLen})`);
+    addExpert(lenItem, tvb, offset + 4, 2, Severity.Error, GROUPS.Malformed, `Bad length value ${ulen} > IP payload length`, hfUdp.lengthBad);
+    ctx.cols.appendInfo(` [BAD UDP LENGTH ${ulen} > IP PAYLOAD LENGTH]`);
+  }
+  if (jumbogram && ulen < 65536) addExpert(lenItem, tvb, offset + 4, 2, Severity.Warning, GROUPS.Protocol, 'Length is zero but payload < 65536', hfUdp.lengthBadZero);
+  ctx.cols.appendInfo(` Len=${ulen - 8}`);
+  if (jumbogram) ctx.cols.appendInfo(' [Jumbogram]');
+
+  const sum = u16(tvb, offset + 6);
+  if (sum === 0) {
+    if (ip?.version !== 6 || inError) {
+      t.add(hfUdp.checksum, tvb, offset + 6, 2, 0, 'Checksum: 0x0000 [zero-value ignored]')
+        .addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 3, checksumStatusText(hfUdp.checksumStatus, 3));
+    } else {
+      const item = t.add(hfUdp.checksum, tvb, offset + 6, 2, 0, 'Checksum: 0 (Illegal)');
+      addExpert(item, tvb, offset + 6, 2, Severity.Error, GROUPS.Checksum, 'Illegal checksum value (0)', hfUdp.checksumZero);
+      ctx.cols.appendInfo(' [ILLEGAL CHECKSUM (0)]');
+      item.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 4, checksumStatusText(hfUdp.checksumStatus, 4));
+    }
+  } else {
+    t.add(hfUdp.checksum, tvb, offset + 6, 2, sum, t.enabled ? `Checksum: 0x${sum.toString(16).padStart(4, '0')} [unverified]` : undefined);
+    t.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 2, checksumStatusText(hfUdp.checksumStatus, 2));
+  }
+
+  ctx.srcPort = sport;
+  ctx.dstPort = dport;
+  const conv = conversation(ctx, sport, dport);
+  t.addGenerated(hfUdp.stream, tvb, offset + 8, 0, conv.index);
+  if (ulen === 8) return end - offset;
+
+  if (t.enabled && !inError) {
+    const ts = t.addGenerated(hfWs.text, tvb, offset + 8, 0, null, 'Timestamps');
+    ts.addGenerated(hfUdp.timeRelative, tvb, offset + 8, 0, conv.relNs);
+    ts.addGenerated(hfUdp.timeDelta, tvb, offset + 8, 0, conv.deltaNs);
+  }
+  const payload = offset + 8;
+  const payloadEnd = Math.min(end, payload + ulen - 8);
+  const payloadLen = payloadEnd - payload;
+  // The payload item shows every byte after the header, even past the UDP length.
+  const shown = Math.min(end, tvb.bytes.length) - payload;
+  if (t.enabled && shown > 0) t.add(hfUdp.payload, tvb, payload, shown, slice(tvb, payload, shown), `UDP payload (${shown} bytes)`);
+  if (inError && payloadLen <= 0) return end - offset;
+  const info: UdpInfo = { srcPort: sport, dstPort: dport, stream: conv.index };
+  decodePorts(ctx, tvb, payload, payloadEnd, tree, sport, dport, info);
+  return end - offset;
+};
+
+/** Lower port first, as Wireshark tries, then the higher, then heuristics, then data. */
+function decodePorts(ctx: PacketContext, tvb: Tvb, off: number, end: number, tree: Tree, sport: number, dport: number, info: UdpInfo): void {
+  const low = Math.min(sport, dport);
+  const high = Math.max(sport, dport);
+  for (const port of low === high ? [low] : [low, high]) {
+    if (port === 0) continue;
+    const d = ctx.registry.lookup('udp.port', port);
+    if (d && ctx.call(d, tvb, off, end, tree, info) > 0) return;
+  }
+  if (end > off && ctx.tryHeuristics('udp', tvb, off, end, tree, info)) return;
+  const data = ctx.registry.byName('data');
+  if (data && end > off) ctx.call(data, tvb, off, end, tree);
+}
+
+export function register(r: Registry): void {
+  r.addProtocol(udpProto, hfUdp);
+  r.add('ip.proto', 17, dissectUdp);
+}
