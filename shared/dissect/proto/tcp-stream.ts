@@ -1,0 +1,372 @@
+/**
+ * Delivery of TCP payload to the application layer: choosing the dissector
+ * (stream dissector, ports low then high, heuristics, data) and reassembling
+ * PDUs that span segments, per stream direction. The first pass records a plan
+ * per frame (which dissector got which bytes) so a revisit replays it exactly.
+ * The API application dissectors see is in tcp-reassembly.ts.
+ */
+import { fields } from '../field.js';
+import type { PacketContext } from '../packet.js';
+import type { Dissector } from '../registry.js';
+import { TreeNode, type Tree } from '../tree.js';
+import { slice, type SourcePart, type Tvb } from '../tvb.js';
+import { DESEGMENT_ONE_MORE_SEGMENT, DESEGMENT_UNTIL_FIN, streamDissectors, type DesegmentRequest, type TcpPayload } from './tcp-reassembly.js';
+
+export const hfTcpReasm = fields({
+  segments: { abbrev: 'tcp.segments', name: 'Reassembled TCP Segments', type: 'none' },
+  segment: { abbrev: 'tcp.segment', name: 'TCP Segment', type: 'framenum' },
+  segmentCount: { abbrev: 'tcp.segment.count', name: 'Segment count', type: 'uint32', base: 'dec' },
+  reassembledLength: { abbrev: 'tcp.reassembled.length', name: 'Reassembled TCP length', type: 'uint32', base: 'dec' },
+  reassembledData: { abbrev: 'tcp.reassembled.data', name: 'Reassembled TCP Data', type: 'bytes' },
+  segmentData: { abbrev: 'tcp.segment_data', name: 'TCP segment data', type: 'bytes' },
+});
+
+export interface SegmentMeta {
+  stream: number;
+  direction: 0 | 1;
+  srcPort: number;
+  dstPort: number;
+  fin: boolean;
+  rst: boolean;
+  /** Relative sequence number of the first payload byte. */
+  relSeq: number;
+  duplicateData: boolean;
+  keepAlive: boolean;
+  /** Resent bytes the receiver had already acknowledged. */
+  spurious: boolean;
+  overlap: number;
+  /** The frame was cut by the snapshot length: nothing can be reassembled from it. */
+  truncated: boolean;
+}
+
+interface Chunk {
+  frame: number;
+  frameOffset: number;
+  bytes: Uint8Array;
+}
+
+interface Pending {
+  fn: Dissector;
+  chunks: Chunk[];
+  total: number;
+  /** Total bytes the PDU needs, or -1 for "until FIN". */
+  needed: number;
+  /** Relative sequence number of the PDU's first byte. */
+  startSeq: number;
+  /** A segment inside the PDU was never seen: it cannot complete, later bytes inside it are only marked. */
+  holey: boolean;
+  /** Info text to show on frames that only carry more of this PDU (desegment's sameInfo). */
+  info: string | undefined;
+}
+
+interface FlowState {
+  pending: Pending | undefined;
+  /** Relative sequence number of the next byte expected. */
+  next: number | undefined;
+}
+
+/** Bytes of this frame filed into a PDU that is still incomplete (shown as `TCP segment data`). */
+type Kept = { off: number; len: number } | undefined;
+
+type Step =
+  | { kind: 'frame'; fn: Dissector; off: number; end: number; segmentAfter: boolean; kept: Kept }
+  | { kind: 'reasm'; fn: Dissector; bytes: Uint8Array; parts: SourcePart[]; chunkOffset: number; chunkLength: number; segmentAfter: boolean }
+  | { kind: 'segment'; kept: Kept; info: string | undefined }
+  | { kind: 'resent'; off: number; len: number };
+
+export interface PayloadPlan {
+  steps: Step[];
+}
+
+const SEGMENT_MARK = '[TCP segment of a reassembled PDU]';
+
+
+/** A FIN without payload still ends a PDU that runs "until FIN" (an HTTP/1.0 body without a length). */
+export function awaitsFin(ctx: PacketContext, stream: number, direction: 0 | 1): boolean {
+  const p = ctx.session.get('tcp.flows', () => new Map<string, FlowState>()).get(stream + ':' + direction)?.pending;
+  return p !== undefined && p.needed < 0 && !p.holey;
+}
+
+function flowState(ctx: PacketContext, meta: SegmentMeta): FlowState {
+  const flows = ctx.session.get('tcp.flows', () => new Map<string, FlowState>());
+  const key = meta.stream + ':' + meta.direction;
+  let f = flows.get(key);
+  if (!f) flows.set(key, (f = { pending: undefined, next: undefined }));
+  return f;
+}
+
+class Payload implements TcpPayload {
+  readonly kind = 'tcp';
+  request: DesegmentRequest | undefined;
+  constructor(
+    readonly stream: number,
+    readonly direction: 0 | 1,
+    readonly srcPort: number,
+    readonly dstPort: number,
+    readonly reassembled: boolean,
+    readonly canDesegment: boolean,
+    readonly fin: boolean,
+    readonly tcpTree: Tree,
+    readonly key: string,
+  ) {}
+  desegment(offset: number, more: number, sameInfo = false): void {
+    this.request = { offset, more, sameInfo };
+  }
+}
+
+/** Put back the Info text the application showed when it asked for more (desegment's sameInfo). */
+function segmentInfo(ctx: PacketContext, info: string | undefined): void {
+  if (info === undefined) return;
+  ctx.cols.setInfo(info);
+}
+
+function markSegment(ctx: PacketContext, protoLen: number): void {
+  ctx.protocols.length = protoLen;
+  ctx.cols.protocol = 'TCP';
+  ctx.cols.appendInfo((ctx.cols.info ? ' ' : '') + SEGMENT_MARK);
+  ctx.cols.setFence();
+}
+
+/** Pick the application dissector for a first look at this stream's bytes and call it; returns the one that took them. */
+function callApplication(ctx: PacketContext, tvb: Tvb, off: number, end: number, tree: Tree, p: Payload, meta: SegmentMeta): Dissector | undefined {
+  const conv = streamDissectors(ctx).get(meta.stream);
+  if (conv && ctx.call(conv, tvb, off, end, tree, p) > 0) return conv;
+  const low = Math.min(meta.srcPort, meta.dstPort);
+  const high = Math.max(meta.srcPort, meta.dstPort);
+  for (const port of low === high ? [low] : [low, high]) {
+    const d = ctx.registry.lookup('tcp.port', port);
+    if (d && ctx.call(d, tvb, off, end, tree, p) > 0) return d;
+  }
+  for (const h of ctx.registry.heuristicsFor('tcp')) {
+    if (ctx.call(h, tvb, off, end, tree, p) > 0) return h;
+  }
+  const data = ctx.registry.byName('data');
+  if (data) ctx.call(data, tvb, off, end, tree, p);
+  return data;
+}
+
+export function deliverPayload(
+  ctx: PacketContext, tvb: Tvb, off: number, end: number, parent: Tree, tcpTree: Tree, meta: SegmentMeta, plan: PayloadPlan | undefined,
+  /** Revisit of a frame the first pass never finished: dissect it alone, touching no stream state. */
+  detached = false,
+): PayloadPlan {
+  if (plan) {
+    replay(ctx, tvb, parent, tcpTree, meta, plan);
+    return plan;
+  }
+  const steps: Step[] = [];
+  const out: PayloadPlan = { steps };
+  const flow = detached ? { pending: undefined, next: undefined } : flowState(ctx, meta);
+  if (meta.truncated) flow.pending = undefined;
+  if (meta.duplicateData) {
+    // Bytes the application already had: a keep-alive's byte shows as data, a retransmission at TCP level only.
+    const data = ctx.registry.byName('data');
+    if (data && meta.keepAlive) {
+      steps.push({ kind: 'frame', fn: data, off, end, segmentAfter: false, kept: undefined });
+      ctx.call(data, tvb, off, end, parent);
+    } else if (!meta.spurious) {
+      const step: Step = { kind: 'resent', off, len: end - off };
+      steps.push(step);
+      addResent(ctx, tcpTree, step);
+    }
+    return out;
+  }
+  const start = off + meta.overlap;
+  const startSeq = (meta.relSeq + meta.overlap) >>> 0;
+  if (flow.next !== undefined && startSeq !== flow.next) {
+    // A gap: a PDU it falls inside can no longer complete (tshark still files the later bytes under it).
+    const p = flow.pending;
+    if (p && p.needed > 0 && ((startSeq - (p.startSeq + p.needed)) | 0) < 0) p.holey = true;
+    else flow.pending = undefined;
+  }
+  if (flow.pending?.holey && ((startSeq - (flow.pending.startSeq + flow.pending.needed)) | 0) >= 0) flow.pending = undefined;
+  flow.next = (startSeq + (end - start)) >>> 0;
+
+  const pending = flow.pending;
+  if (pending) {
+    if (end > start) pending.chunks.push({ frame: ctx.num, frameOffset: start, bytes: slice(tvb, start, end - start).slice() });
+    pending.total += end - start;
+    const done = pending.holey ? false : pending.needed < 0 ? meta.fin || meta.rst : pending.total >= pending.needed;
+    if (!done) {
+      const kept = { off: start, len: end - start };
+      steps.push({ kind: 'segment', kept, info: pending.info });
+      addKept(ctx, tcpTree, kept);
+      segmentInfo(ctx, pending.info);
+      markSegment(ctx, ctx.protocols.length);
+      return out;
+    }
+    flow.pending = undefined;
+    const { bytes, parts } = joinChunks(pending.chunks);
+    // A bare FIN that ends the PDU is listed among its segments, with no bytes.
+    if (end === start) parts.push({ frame: ctx.num, frameOffset: start, offset: bytes.length, length: 0 });
+    const step: Step = { kind: 'reasm', fn: pending.fn, bytes, parts, chunkOffset: start, chunkLength: end - start, segmentAfter: false };
+    steps.push(step);
+    const p = runReassembled(ctx, step, parent, tcpTree, meta, '0');
+    const req = p.request;
+    if (req) {
+      const keepFrom = req.offset;
+      const keep = sliceChunks(pending.chunks, keepFrom);
+      if (keep.length) {
+        const have = bytes.length - keepFrom;
+        flow.pending = {
+          fn: pending.fn, chunks: keep, total: have, needed: neededFor(have, req.more), startSeq: (pending.startSeq + keepFrom) >>> 0, holey: false,
+          info: req.sameInfo ? ctx.cols.info : undefined,
+        };
+      }
+      if (keepFrom === 0) {
+        step.segmentAfter = true;
+        markSegment(ctx, p.protoLen);
+      }
+    }
+    return out;
+  }
+
+  // A fresh start: the segment begins with (the start of) a PDU.
+  const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, !meta.truncated && !detached, meta.fin, tcpTree, '0');
+  const protoLen = ctx.protocols.length;
+  const fn = callApplication(ctx, tvb, start, end, parent, p, meta);
+  if (!fn) return out;
+  const step: Step = { kind: 'frame', fn, off: start, end, segmentAfter: false, kept: undefined };
+  steps.push(step);
+  const req = p.request;
+  if (req && req.offset >= start && req.offset <= end) {
+    const have = end - req.offset;
+    if (have > 0) {
+      step.kept = { off: req.offset, len: have };
+      addKept(ctx, tcpTree, step.kept);
+    }
+    flow.pending = {
+      fn,
+      chunks: have > 0 ? [{ frame: ctx.num, frameOffset: req.offset, bytes: slice(tvb, req.offset, have).slice() }] : [],
+      total: have,
+      needed: neededFor(have, req.more),
+      startSeq: (startSeq + (req.offset - start)) >>> 0,
+      holey: false,
+      info: req.sameInfo ? ctx.cols.info : undefined,
+    };
+    if (req.offset === start) {
+      step.segmentAfter = true;
+      markSegment(ctx, protoLen);
+    }
+  }
+  return out;
+}
+
+function addKept(ctx: PacketContext, tcpTree: Tree, kept: Kept): void {
+  if (!kept || !tcpTree.enabled) return;
+  tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, kept.off, kept.len, slice(ctx.frameTvb, kept.off, kept.len),
+    `TCP segment data (${kept.len} byte${kept.len === 1 ? '' : 's'})`);
+}
+
+function addResent(ctx: PacketContext, tcpTree: Tree, step: { off: number; len: number }): void {
+  if (!tcpTree.enabled) return;
+  tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, step.off, step.len, slice(ctx.frameTvb, step.off, step.len),
+    `Retransmitted TCP segment data (${step.len} byte${step.len === 1 ? '' : 's'})`);
+}
+
+function neededFor(have: number, more: number): number {
+  if (more === DESEGMENT_UNTIL_FIN) return -1;
+  if (more === DESEGMENT_ONE_MORE_SEGMENT) return have + 1;
+  return have + Math.max(1, more);
+}
+
+interface RunResult {
+  request: DesegmentRequest | undefined;
+  protoLen: number;
+}
+
+function runReassembled(ctx: PacketContext, step: Extract<Step, { kind: 'reasm' }>, parent: Tree, tcpTree: Tree, meta: SegmentMeta, key: string): RunResult {
+  const len = step.bytes.length;
+  if (tcpTree.enabled && step.chunkLength > 0) {
+    tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, step.chunkOffset, step.chunkLength, slice(ctx.frameTvb, step.chunkOffset, step.chunkLength),
+      `TCP segment data (${step.chunkLength} byte${step.chunkLength === 1 ? '' : 's'})`);
+  }
+  const sourceCount = ctx.sources.length;
+  const rtvb = ctx.addSource(`Reassembled TCP (${len} bytes)`, step.bytes, step.parts);
+  // The application's items go to a holding node first: if it asks for still more, nothing of
+  // this attempt is shown; if not, the segment list goes before them, as tshark orders it.
+  const held = parent.enabled ? new TreeNode(hfTcpReasm.segments, rtvb.source, 0, 0, null) : undefined;
+  const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, true, true, meta.fin, tcpTree, key);
+  const protoLen = ctx.protocols.length;
+  ctx.call(step.fn, rtvb, 0, len, held ?? parent, p);
+  if (p.request && p.request.offset === 0) {
+    ctx.sources.length = sourceCount;
+    return { request: p.request, protoLen };
+  }
+  if (held) {
+    const label = `${step.parts.length} Reassembled TCP Segments (${len} bytes): ` + step.parts.map((x) => `#${x.frame}(${x.length})`).join(', ');
+    const seg = parent.addGenerated(hfTcpReasm.segments, rtvb, 0, len, null, label);
+    for (const x of step.parts) {
+      seg.addGenerated(hfTcpReasm.segment, rtvb, x.offset, x.length, x.frame,
+        `Frame: ${x.frame}, payload: ${x.offset}-${x.offset + x.length - 1} (${x.length} byte${x.length === 1 ? '' : 's'})`);
+    }
+    seg.addGenerated(hfTcpReasm.segmentCount, rtvb, 0, len, step.parts.length, `Segment count: ${step.parts.length}`);
+    seg.addGenerated(hfTcpReasm.reassembledLength, rtvb, 0, len, len, `Reassembled TCP length: ${len}`);
+    seg.addGenerated(hfTcpReasm.reassembledData, rtvb, 0, len, step.bytes);
+    adopt(parent, held.children ?? []);
+  }
+  return { request: p.request, protoLen };
+}
+
+/** Re-attach items built under a holding node to `parent`, keeping their subtrees. */
+function adopt(parent: Tree, nodes: readonly TreeNode[]): void {
+  for (const n of nodes) {
+    const copy = parent.add(n.def, { source: n.source } as Tvb, n.offset, n.length, n.value, n.text);
+    if (copy instanceof TreeNode) {
+      copy.children = n.children;
+      copy.flags = n.flags;
+      copy.suffix = n.suffix;
+    }
+  }
+}
+
+function replay(ctx: PacketContext, tvb: Tvb, parent: Tree, tcpTree: Tree, meta: SegmentMeta, plan: PayloadPlan): void {
+  plan.steps.forEach((step, i) => {
+    const key = String(i);
+    if (step.kind === 'resent') {
+      addResent(ctx, tcpTree, step);
+    } else if (step.kind === 'segment') {
+      addKept(ctx, tcpTree, step.kept);
+      segmentInfo(ctx, step.info);
+      markSegment(ctx, ctx.protocols.length);
+    } else if (step.kind === 'frame') {
+      const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, true, meta.fin, tcpTree, key);
+      const protoLen = ctx.protocols.length;
+      ctx.call(step.fn, tvb, step.off, step.end, parent, p);
+      addKept(ctx, tcpTree, step.kept);
+      if (step.segmentAfter) markSegment(ctx, protoLen);
+    } else {
+      const r = runReassembled(ctx, step, parent, tcpTree, meta, key);
+      if (step.segmentAfter) markSegment(ctx, r.protoLen);
+    }
+  });
+}
+
+function joinChunks(chunks: readonly Chunk[]): { bytes: Uint8Array; parts: SourcePart[] } {
+  let total = 0;
+  for (const c of chunks) total += c.bytes.length;
+  const bytes = new Uint8Array(total);
+  const parts: SourcePart[] = [];
+  let o = 0;
+  for (const c of chunks) {
+    bytes.set(c.bytes, o);
+    parts.push({ frame: c.frame, frameOffset: c.frameOffset, offset: o, length: c.bytes.length });
+    o += c.bytes.length;
+  }
+  return { bytes, parts };
+}
+
+/** The chunks' bytes from buffer offset `from` on, as chunks again. */
+function sliceChunks(chunks: readonly Chunk[], from: number): Chunk[] {
+  const out: Chunk[] = [];
+  let o = 0;
+  for (const c of chunks) {
+    const cEnd = o + c.bytes.length;
+    if (cEnd > from) {
+      const skip = Math.max(0, from - o);
+      out.push({ frame: c.frame, frameOffset: c.frameOffset + skip, bytes: c.bytes.subarray(skip) });
+    }
+    o = cEnd;
+  }
+  return out;
+}
