@@ -1,0 +1,101 @@
+/**
+ * Pairing DNS queries with responses (Wireshark's request/response tracking):
+ * per conversation and transaction ID, the first pass records which frame
+ * asked and which answered; every frame keeps what it showed in its memo so a
+ * revisit shows the same links. A query repeated within 5 seconds before any
+ * answer, or a second answer, is a retransmission.
+ */
+import { fields } from '../field.js';
+import { addExpert, GROUPS, Severity } from '../expert.js';
+import type { PacketContext } from '../packet.js';
+import type { Tree } from '../tree.js';
+import type { Tvb } from '../tvb.js';
+
+export const hfDnsTrans = fields({
+  responseTo: { abbrev: 'dns.response_to', name: 'Request In', type: 'framenum' },
+  time: { abbrev: 'dns.time', name: 'Time', type: 'relative_time', unit: ' seconds' },
+  retransmission: { abbrev: 'dns.retransmission', name: 'Retransmission', type: 'boolean', tfs: ['True', 'False'] },
+  retransmitRequestIn: { abbrev: 'dns.retransmit_request_in', name: 'Retransmitted request. Original request in', type: 'framenum' },
+  retransmitResponseIn: { abbrev: 'dns.retransmit_response_in', name: 'Retransmitted response. Original response in', type: 'framenum' },
+  retransmitRequest: { abbrev: 'dns.retransmit_request', name: 'DNS query retransmission', type: 'none' },
+  retransmitResponse: { abbrev: 'dns.retransmit_response', name: 'DNS response retransmission', type: 'none' },
+  unsolicited: { abbrev: 'dns.unsolicited', name: 'Unsolicited', type: 'boolean', tfs: ['True', 'False'] },
+});
+
+const RETRANSMISSION_WINDOW_NS = 5_000_000_000n;
+
+interface Transaction {
+  readonly reqFrame: number;
+  readonly reqTime: bigint;
+  repFrame: number;
+}
+
+/** What one message shows about its transaction. */
+export interface TransactionView {
+  responseTo?: number;
+  timeNs?: bigint;
+  retransmission?: boolean;
+  retransmitRequestIn?: number;
+  retransmitResponseIn?: number;
+  /** A response with no query before it. */
+  unsolicited?: boolean;
+}
+
+function conversationKey(ctx: PacketContext): string {
+  const a = `${ctx.netSrc}/${ctx.srcPort}`;
+  const b = `${ctx.netDst}/${ctx.dstPort}`;
+  return `${ctx.ipProto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
+}
+
+/** Record this message on the first pass (or read back what was recorded) and return what to show. */
+export function trackTransaction(ctx: PacketContext, memoKey: string, id: number, isResponse: boolean): TransactionView {
+  if (ctx.visited) return ctx.getMemo<TransactionView>(memoKey) ?? {};
+  const table = ctx.session.get('dns.transactions', () => new Map<string, Transaction[]>());
+  const key = `${conversationKey(ctx)}|${id}`;
+  let list = table.get(key);
+  if (!list) table.set(key, (list = []));
+  const latest = list[list.length - 1];
+  const now = BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
+  const view: TransactionView = {};
+  if (!isResponse) {
+    if (latest && latest.repFrame === 0 && now - latest.reqTime < RETRANSMISSION_WINDOW_NS) {
+      view.retransmission = true;
+      view.retransmitRequestIn = latest.reqFrame;
+    } else {
+      list.push({ reqFrame: ctx.num, reqTime: now, repFrame: 0 });
+    }
+  } else if (!latest) {
+    view.unsolicited = true;
+  } else {
+    if (latest.repFrame === 0) {
+      latest.repFrame = ctx.num;
+      view.responseTo = latest.reqFrame;
+      view.timeNs = now - latest.reqTime;
+    } else {
+      view.retransmission = true;
+      view.retransmitResponseIn = latest.repFrame;
+    }
+  }
+  ctx.setMemo(memoKey, view);
+  return view;
+}
+
+export function addTransactionItems(tree: Tree, tvb: Tvb, offset: number, view: TransactionView): void {
+  if (!tree.enabled) return;
+  if (view.retransmitRequestIn !== undefined) tree.addGenerated(hfDnsTrans.retransmitRequestIn, tvb, offset, 0, view.retransmitRequestIn);
+  if (view.retransmitResponseIn !== undefined) tree.addGenerated(hfDnsTrans.retransmitResponseIn, tvb, offset, 0, view.retransmitResponseIn);
+  if (view.retransmission) tree.addGenerated(hfDnsTrans.retransmission, tvb, offset, 0, true);
+  if (view.responseTo !== undefined) tree.addGenerated(hfDnsTrans.responseTo, tvb, offset, 0, view.responseTo);
+  if (view.timeNs !== undefined) tree.addGenerated(hfDnsTrans.time, tvb, offset, 0, view.timeNs);
+  if (view.unsolicited) tree.addGenerated(hfDnsTrans.unsolicited, tvb, offset, 0, true);
+}
+
+/** Wireshark's warning under the Transaction ID of a repeated query or answer. */
+export function addRetransmissionExpert(idItem: Tree, tvb: Tvb, offset: number, view: TransactionView): void {
+  if (!idItem.enabled || !view.retransmission) return;
+  const isQuery = view.retransmitRequestIn !== undefined;
+  const message = isQuery
+    ? `DNS query retransmission. Original request in frame ${view.retransmitRequestIn}`
+    : `DNS response retransmission. Original response in frame ${view.retransmitResponseIn}`;
+  addExpert(idItem, tvb, offset, 2, Severity.Warning, GROUPS.Protocol, message, isQuery ? hfDnsTrans.retransmitRequest : hfDnsTrans.retransmitResponse);
+}
