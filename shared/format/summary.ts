@@ -1,0 +1,162 @@
+/**
+ * tshark's default one-line packet summary (No., Time, Source, Destination,
+ * Protocol, Length, Info). tshark pads by column kind, never by file: the
+ * number is right-aligned to 5, the time to 10, the source right-aligned to
+ * 12 and the destination left-aligned to 12; the rest are not padded. A
+ * source followed by a destination is joined by " → " instead of a space.
+ */
+import type { Dissected } from '../dissect/engine.js';
+import { truncateUtf8, utf8Length } from './utf8-text.js';
+
+/** The summary columns of one packet, as text before padding. */
+export interface SummaryColumns {
+  readonly no: string;
+  readonly time: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly protocol: string;
+  readonly length: string;
+  readonly info: string;
+}
+
+/** Column titles as tshark names them (also the `_ws.col.<title>` field names). */
+export const COLUMN_TITLES = ['No.', 'Time', 'Source', 'Destination', 'Protocol', 'Length', 'Info'] as const;
+export type ColumnTitle = (typeof COLUMN_TITLES)[number];
+
+/** Decimals of the Time column for microsecond timestamps (classic pcap, pcapng's default resolution). */
+export const DEFAULT_TIME_DIGITS = 6;
+
+/** Wireshark keeps at most this many bytes of a column's text (COL_MAX_LEN - 1, COL_MAX_INFO_LEN - 1 for Info). */
+export const COLUMN_MAX_BYTES = 2047;
+export const INFO_MAX_BYTES = 4095;
+
+/**
+ * The columns of a dissected packet. The Time column is the time since the
+ * first frame unless `timeText` gives it in another format (see timeColumn).
+ */
+export function summaryColumns(d: Dissected, timeDigits = DEFAULT_TIME_DIGITS, timeText?: string): SummaryColumns {
+  return {
+    no: String(d.num),
+    time: timeText ?? relativeTimeColumn(d.relSec, d.relNsec, timeDigits),
+    source: truncateUtf8(d.src, COLUMN_MAX_BYTES),
+    destination: truncateUtf8(d.dst, COLUMN_MAX_BYTES),
+    protocol: truncateUtf8(d.protocol, COLUMN_MAX_BYTES),
+    length: String(d.ctx.frame.origLen),
+    info: truncateUtf8(d.info, INFO_MAX_BYTES),
+  };
+}
+
+export function columnValue(cols: SummaryColumns, title: ColumnTitle): string {
+  switch (title) {
+    case 'No.': return cols.no;
+    case 'Time': return cols.time;
+    case 'Source': return cols.source;
+    case 'Destination': return cols.destination;
+    case 'Protocol': return cols.protocol;
+    case 'Length': return cols.length;
+    case 'Info': return cols.info;
+  }
+}
+
+/** The whole summary line, without the newline. */
+export function summaryLine(d: Dissected, timeDigits = DEFAULT_TIME_DIGITS): string {
+  return formatSummary(summaryColumns(d, timeDigits));
+}
+
+export function formatSummary(c: SummaryColumns): string {
+  return (
+    padStart(c.no, 5) + ' ' +
+    padStart(c.time, 10) + ' ' +
+    padStart(c.source, 12) + ' \u2192 ' +
+    padEnd(c.destination, 12) + ' ' +
+    c.protocol + ' ' +
+    c.length + ' ' +
+    c.info
+  );
+}
+
+/**
+ * Seconds since the first frame with `digits` decimals, truncated (not
+ * rounded) as Wireshark does; a negative time (out-of-order timestamps)
+ * keeps its sign even when it truncates to zero.
+ */
+export function relativeTimeColumn(sec: number, nsec: number, digits: number): string {
+  let total = BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+  const negative = total < 0n;
+  if (negative) total = -total;
+  const whole = total / 1_000_000_000n;
+  let text = (negative ? '-' : '') + whole.toString();
+  if (digits > 0) {
+    const frac = (total % 1_000_000_000n).toString().padStart(9, '0').slice(0, Math.min(digits, 9));
+    text += '.' + frac;
+  }
+  return text;
+}
+
+/** tshark -t: r relative, a/ad/adoy absolute local time, u/ud/udoy the same in UTC, d/dd delta, e epoch. */
+export const TIME_FORMATS = ['r', 'a', 'ad', 'adoy', 'd', 'dd', 'e', 'u', 'ud', 'udoy'] as const;
+export type TimeFormat = (typeof TIME_FORMATS)[number];
+
+/** The times a packet's Time column can show, as seconds and nanoseconds. */
+export interface PacketTimes {
+  readonly absSec: number;
+  readonly absNsec: number;
+  readonly relSec: number;
+  readonly relNsec: number;
+  /** Since the previous frame (there are no display filters, so captured = displayed). */
+  readonly deltaSec: number;
+  readonly deltaNsec: number;
+}
+
+/** The Time column in a -t format, with `digits` decimals (truncated, as Wireshark does). */
+export function timeColumn(format: TimeFormat, t: PacketTimes, digits: number): string {
+  switch (format) {
+    case 'r': return relativeTimeColumn(t.relSec, t.relNsec, digits);
+    case 'd': case 'dd': return relativeTimeColumn(t.deltaSec, t.deltaNsec, digits);
+    case 'e': return relativeTimeColumn(t.absSec, t.absNsec, digits);
+    default: return absoluteTimeColumn(format, t.absSec, t.absNsec, digits);
+  }
+}
+
+function absoluteTimeColumn(format: 'a' | 'ad' | 'adoy' | 'u' | 'ud' | 'udoy', sec: number, nsec: number, digits: number): string {
+  const date = new Date(sec * 1000);
+  const utc = format.startsWith('u');
+  const year = utc ? date.getUTCFullYear() : date.getFullYear();
+  const month = utc ? date.getUTCMonth() : date.getMonth();
+  const day = utc ? date.getUTCDate() : date.getDate();
+  const clock = [utc ? date.getUTCHours() : date.getHours(), utc ? date.getUTCMinutes() : date.getMinutes(), utc ? date.getUTCSeconds() : date.getSeconds()]
+    .map((n) => String(n).padStart(2, '0')).join(':');
+  const frac = digits > 0 ? '.' + String(nsec).padStart(9, '0').slice(0, Math.min(digits, 9)) : '';
+  const time = clock + frac;
+  if (format === 'a' || format === 'u') return time;
+  if (format === 'ad' || format === 'ud') {
+    return `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')} ${time}`;
+  }
+  const dayOfYear = Math.round((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
+  return `${year}/${String(dayOfYear).padStart(3, '0')} ${time}`;
+}
+
+/**
+ * Decimals for an interface's timestamp resolution, the way Wireshark maps
+ * if_tsresol to a display precision (up to 10^-6 shows 6 digits, finer 9).
+ * `exponent` is the negative power of ten (or of two, when `base2`) of a tick.
+ */
+export function digitsForResolution(exponent: number, base2 = false): number {
+  const decimal = base2 ? Math.ceil(exponent * Math.log10(2)) : exponent;
+  if (decimal <= 0) return 0;
+  if (decimal <= 3) return decimal;
+  if (decimal <= 6) return 6;
+  return 9;
+}
+
+// tshark pads with strlen(), byte counts of UTF-8 text; padding the same way keeps lines with
+// non-ASCII text laid out exactly as tshark's.
+function padStart(s: string, width: number): string {
+  const n = utf8Length(s);
+  return n >= width ? s : ' '.repeat(width - n) + s;
+}
+
+function padEnd(s: string, width: number): string {
+  const n = utf8Length(s);
+  return n >= width ? s : s + ' '.repeat(width - n);
+}
