@@ -1,0 +1,14 @@
+/**
+ * Wireshark (4.0) display filters, compiled to predicates over dissected packets.
+ *
+ *   const r = compileFilter('tcp.port in {80, 443} && http.request', registry);
+ *   if (!r.ok) show(r.error.message, r.error.column, r.error.length, r.error.suggestion);
+ *   else packets.filter((p) => r.filter.matches(p));   // p dissected with its tree
+ *
+ * `r.filter.fields` names every field and protocol the filter reads. The
+ * either-side fields ip.addr, ipv6.addr, tcp.port, udp.port and eth.addr read
+ * the dissector's own (hidden) items when a packet has them, else the
+ * src/dst pair. `caretLines` renders an error's position as tshark does.
+ */
+export { compileFilter, type CompiledFilter, type CompileResult } from './compile.js';
+export { caretLines, type FilterError } from './errors.js';
