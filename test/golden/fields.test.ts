@@ -67,6 +67,7 @@ for (const file of areas) {
           });
         });
         console.log(`golden ${area} ${c.capture}: ${equal}/${cells} cells equal`);
+        for (const d of diffs.slice(0, 40)) console.log(`  differs: ${d}`);
         expect(diffs.slice(0, 15), `${diffs.length} differences`).toEqual([]);
       });
     }

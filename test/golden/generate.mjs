@@ -21,7 +21,8 @@ for (const file of readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.j
   mkdirSync(outDir, { recursive: true });
   for (const c of cases) {
     const fields = [...c.fields, ...(c.columns ? COLUMNS : [])];
-    const args = ['-r', resolve(repo, c.capture), '-T', 'fields', '-E', 'header=y', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'quote=n'];
+    // -n: Paquet resolves no names (no OUI table), so it is compared with tshark's unresolved output.
+    const args = ['-n', '-r', resolve(repo, c.capture), '-T', 'fields', '-E', 'header=y', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'quote=n'];
     for (const d of c.decodeAs ?? []) args.push('-d', d);
     for (const f of fields) args.push('-e', f);
     let out;
@@ -33,7 +34,7 @@ for (const file of readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.j
       out = e.stdout;
     }
     const target = join(outDir, slug(c.capture) + '.tsv');
-    writeFileSync(target, `# ${version}; tshark ${args.slice(2).join(' ')}\n` + out);
+    writeFileSync(target, `# ${version}; tshark ${args.slice(3).join(' ')}\n` + out);
     console.log(`${area}: ${c.capture} -> ${target.slice(repo.length + 1)} (${out.split('\n').length - 2} packets)`);
   }
 }

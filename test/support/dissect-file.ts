@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { readCapture } from '../../shared/capture/index.js';
 import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
+import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import type { CaptureRecord, InterfaceInfo } from '../../shared/capture/types.js';
 
@@ -12,21 +13,8 @@ export const SHARED = resolve(REPO, '../shared');
 export const CHAT = resolve(SHARED, 'captures/workerman-chat-7272.pcap');
 
 export function frameInput(rec: CaptureRecord, ifaces: readonly InterfaceInfo[]): FrameInput {
-  const iface = ifaces[rec.interface];
-  return {
-    num: rec.index + 1,
-    tsSec: rec.tsSec,
-    tsNsec: rec.tsNsec,
-    capLen: rec.capLen,
-    origLen: rec.origLen,
-    linkType: iface?.linkType ?? -1,
-    interfaceId: rec.interface,
-    ...(iface?.name !== undefined ? { interfaceName: iface.name } : {}),
-    ...(iface?.description !== undefined ? { interfaceDescription: iface.description } : {}),
-    ...(rec.comments ? { comments: rec.comments } : {}),
-    ...(rec.epbFlags !== undefined ? { epbFlags: rec.epbFlags } : {}),
-    data: rec.data.slice(),
-  };
+  // A copy: the reader may hand out views into a buffer it reuses.
+  return { ...frameInputFrom(rec, ifaces), data: rec.data.slice() };
 }
 
 /** Every frame of a capture, as FrameInput (bytes copied). */
