@@ -66,7 +66,7 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
 
   const out = new BufferedOutput(stdout);
   const printer = new PacketPrinter(opts, out, filter !== undefined);
-  const dissection = new Dissection(registry);
+  const dissection = new Dissection(registry, { singlePass: true });
   let read = 0;
   try {
     reading: for await (const batch of capture.batches()) {

@@ -38,7 +38,15 @@ export class Dissection {
   private prevNsec = 0;
   private prevDeltaByNum = new Map<number, [number, number]>();
 
-  constructor(readonly registry: Registry) {}
+  /**
+   * `singlePass`: frames are dissected once, in order, never revisited (the CLI), so
+   * per-frame memos are dropped as soon as their frame is done instead of kept for
+   * revisits: memory stays flat however long the file.
+   */
+  constructor(
+    readonly registry: Registry,
+    private readonly options: { singlePass?: boolean } = {},
+  ) {}
 
   /**
    * Dissect a frame. Frames must first be given in increasing order; after that,
@@ -46,6 +54,7 @@ export class Dissection {
    */
   dissect(frame: FrameInput, withTree: boolean): Dissected {
     const visited = frame.num <= this.lastFirstPass;
+    if (visited && this.options.singlePass) throw new Error(`frame ${frame.num} dissected again in a single-pass dissection`);
     if (!visited) {
       if (frame.num !== this.lastFirstPass + 1) {
         throw new Error(`frame ${frame.num} given before frame ${this.lastFirstPass + 1}`);
@@ -71,6 +80,10 @@ export class Dissection {
     if (!ctx.dispatch('linktype', frame.linkType, tvb, 0, tvb.bytes.length, top)) {
       const data = this.registry.byName('data');
       if (data) ctx.call(data, tvb, 0, tvb.bytes.length, top);
+    }
+    if (this.options.singlePass) {
+      this.memos.delete(frame.num);
+      this.prevDeltaByNum.delete(frame.num);
     }
     const protocols = ctx.protocols.join(':');
     if (frameItem instanceof TreeNode) {
