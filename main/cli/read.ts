@@ -21,6 +21,8 @@ import { treeLines } from '../../shared/format/tree-text.js';
 import { parseReadArgs, UsageError, type ReadOptions } from './args.js';
 import { CaptureOpenError, damageMessage, openCaptureStream } from './capture-stream.js';
 import { BufferedOutput } from './output.js';
+import { tcpdumpArgs } from './tcpdump-mode.js';
+import { formatTcpdump, type TcpdumpOptions } from '../../shared/tcpdump/index.js';
 
 export const PROGRAM = 'paquet';
 
@@ -30,8 +32,9 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
     return code;
   };
   let opts: ReadOptions;
+  const tcpdump = tcpdumpArgs(argv);
   try {
-    opts = parseReadArgs(argv);
+    opts = parseReadArgs(tcpdump ? tcpdump.rest : argv);
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message, e.exitCode);
     throw e;
@@ -65,7 +68,7 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
   }
 
   const out = new BufferedOutput(stdout);
-  const printer = new PacketPrinter(opts, out, filter !== undefined);
+  const printer = new PacketPrinter(opts, out, filter !== undefined, tcpdump?.options);
   const dissection = new Dissection(registry, { singlePass: true });
   let read = 0;
   try {
@@ -115,10 +118,16 @@ class PacketPrinter {
   private shownSec: number | undefined;
   private shownNsec = 0;
 
-  constructor(private readonly opts: ReadOptions, private readonly out: BufferedOutput, filtered: boolean) {
+  constructor(
+    private readonly opts: ReadOptions,
+    private readonly out: BufferedOutput,
+    filtered: boolean,
+    /** -T tcpdump: tcpdump's text instead of tshark's. */
+    private readonly tcpdump?: TcpdumpOptions,
+  ) {
     const fieldNeedsTree = opts.fields.some((f) => !f.startsWith(COLUMN_FIELD_PREFIX));
-    // A display filter reads the tree, whatever is printed.
-    this.needsTree = filtered ||
+    // A display filter reads the tree, whatever is printed; so does tcpdump's view (its WebSocket lines come from it).
+    this.needsTree = filtered || tcpdump !== undefined ||
       (opts.format === 'text' ? opts.details : opts.format === 'json' ? opts.fields.length === 0 || fieldNeedsTree : fieldNeedsTree);
     this.summary = opts.summary || (!opts.details && !opts.hex);
     if (opts.format === 'fields') {
@@ -143,6 +152,10 @@ class PacketPrinter {
 
   private print(d: Dissected, cols: SummaryColumns): void {
     const out = this.out;
+    if (this.tcpdump) {
+      for (const line of formatTcpdump(d, this.tcpdump)) out.line(line);
+      return;
+    }
     if (this.fields) {
       out.line(this.fields.line(d, cols));
       return;
