@@ -36,7 +36,12 @@ export class Dissection {
   private firstNsec = 0;
   private prevSec = 0;
   private prevNsec = 0;
-  private prevDeltaByNum = new Map<number, [number, number]>();
+  /**
+   * Time since the previous frame, indexed by frame number: two plain number arrays rather
+   * than a Map of pairs, since every frame has one and a pair per frame is garbage-collector work.
+   */
+  private readonly prevDeltaSec: number[] = [0];
+  private readonly prevDeltaNsec: number[] = [0];
 
   /**
    * `singlePass`: frames are dissected once, in order, never revisited (the CLI), so
@@ -55,7 +60,12 @@ export class Dissection {
   dissect(frame: FrameInput, withTree: boolean): Dissected {
     const visited = frame.num <= this.lastFirstPass;
     if (visited && this.options.singlePass) throw new Error(`frame ${frame.num} dissected again in a single-pass dissection`);
-    if (!visited) {
+    let dSec = 0;
+    let dNsec = 0;
+    if (visited) {
+      dSec = this.prevDeltaSec[frame.num] ?? 0;
+      dNsec = this.prevDeltaNsec[frame.num] ?? 0;
+    } else {
       if (frame.num !== this.lastFirstPass + 1) {
         throw new Error(`frame ${frame.num} given before frame ${this.lastFirstPass + 1}`);
       }
@@ -66,16 +76,23 @@ export class Dissection {
         this.prevSec = frame.tsSec;
         this.prevNsec = frame.tsNsec;
       }
-      this.prevDeltaByNum.set(frame.num, diff(frame.tsSec, frame.tsNsec, this.prevSec, this.prevNsec));
+      dSec = diffSec(frame.tsSec, frame.tsNsec, this.prevSec, this.prevNsec);
+      dNsec = diffNsec(frame.tsNsec, this.prevNsec);
+      // A single pass never comes back for the delta, so it keeps none.
+      if (!this.options.singlePass) {
+        this.prevDeltaSec.push(dSec);
+        this.prevDeltaNsec.push(dNsec);
+      }
       this.prevSec = frame.tsSec;
       this.prevNsec = frame.tsNsec;
     }
     const ctx = new PacketContext(frame, this.registry, this.session, this.memos, visited);
-    const [relSec, relNsec] = diff(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
-    const roots: TreeNode[] = [];
-    const top: Tree = withTree ? new RootCollector(roots) : NULL_TREE;
+    const relSec = diffSec(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
+    const relNsec = diffNsec(frame.tsNsec, this.firstNsec);
+    const roots: TreeNode[] | null = withTree ? [] : null;
+    const top: Tree = roots ? new RootCollector(roots) : NULL_TREE;
 
-    const frameItem = this.addFrameLayer(ctx, top, relSec, relNsec);
+    const frameItem = this.addFrameLayer(ctx, top, relSec, relNsec, dSec, dNsec);
     const tvb = ctx.frameTvb;
     if (!ctx.dispatch('linktype', frame.linkType, tvb, 0, tvb.bytes.length, top)) {
       const data = this.registry.byName('data');
@@ -83,7 +100,6 @@ export class Dissection {
     }
     if (this.options.singlePass) {
       this.memos.delete(frame.num);
-      this.prevDeltaByNum.delete(frame.num);
     }
     const protocols = ctx.protocols.join(':');
     if (frameItem instanceof TreeNode) {
@@ -98,14 +114,14 @@ export class Dissection {
       protocols,
       relSec,
       relNsec,
-      tree: withTree ? roots : null,
+      tree: roots,
       sources: ctx.sources,
       malformed: ctx.malformed,
       ctx,
     };
   }
 
-  private addFrameLayer(ctx: PacketContext, top: Tree, relSec: number, relNsec: number): Tree {
+  private addFrameLayer(ctx: PacketContext, top: Tree, relSec: number, relNsec: number, dSec: number, dNsec: number): Tree {
     const f = ctx.frame;
     const tvb = ctx.frameTvb;
     if (!top.enabled) return top;
@@ -124,7 +140,6 @@ export class Dissection {
     if (f.epbFlags !== undefined) item.add(hfFrame.direction, tvb, 0, 0, f.epbFlags & 3);
     const encap = ENCAPSULATIONS[f.linkType];
     if (encap) item.add(hfFrame.encapType, tvb, 0, 0, encap[0]);
-    const [dSec, dNsec] = this.prevDeltaByNum.get(f.num) ?? [0, 0];
     const epochNs = BigInt(f.tsSec) * 1_000_000_000n + BigInt(f.tsNsec);
     const delta = toNs(dSec, dNsec);
     item.add(hfFrame.time, tvb, 0, 0, epochNs);
@@ -167,14 +182,14 @@ class RootCollector implements Tree {
   setLength(): void {}
 }
 
-function diff(aSec: number, aNsec: number, bSec: number, bNsec: number): [number, number] {
-  let s = aSec - bSec;
-  let ns = aNsec - bNsec;
-  if (ns < 0) {
-    s -= 1;
-    ns += 1_000_000_000;
-  }
-  return [s, ns];
+/** Whole seconds of a − b (two numbers, not a pair, so no array per frame). */
+function diffSec(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
+  return aNsec < bNsec ? aSec - bSec - 1 : aSec - bSec;
+}
+
+/** Nanoseconds part of a − b, matching diffSec's borrow. */
+function diffNsec(aNsec: number, bNsec: number): number {
+  return aNsec < bNsec ? aNsec - bNsec + 1_000_000_000 : aNsec - bNsec;
 }
 
 function toNs(sec: number, nsec: number): bigint {

@@ -74,6 +74,11 @@ export class PacketContext {
   ipProto = -1;
   /** Set once a layer was found malformed. */
   malformed = false;
+  /**
+   * Per-packet state IP shares with the layers above (Wireshark's pinfo->flags.in_error_pkt and
+   * pinfo->fragmented); read through ipv4.ts `ipFlags`.
+   */
+  readonly ipFlags = { inError: false, fragmented: false };
 
   constructor(
     readonly frame: FrameInput,
@@ -98,13 +103,24 @@ export class PacketContext {
    * frame alone gives the same answer.
    */
   setMemo(key: string, value: unknown): void {
-    let m = this.memos.get(this.frame.num);
-    if (!m) this.memos.set(this.frame.num, (m = new Map()));
+    let m = this.frameMemo();
+    if (!m) this.memos.set(this.frame.num, (this.ownMemo = m = new Map()));
     m.set(key, value);
   }
 
   getMemo<T>(key: string): T | undefined {
-    return this.memos.get(this.frame.num)?.get(key) as T | undefined;
+    return this.frameMemo()?.get(key) as T | undefined;
+  }
+
+  /**
+   * This frame's memo map, looked up in the capture-wide map once per packet rather than on
+   * every getMemo (several layers ask): `null` means not looked up yet, `undefined` none exists.
+   */
+  private ownMemo: Map<string, unknown> | undefined | null = null;
+
+  private frameMemo(): Map<string, unknown> | undefined {
+    if (this.ownMemo === null) this.ownMemo = this.memos.get(this.frame.num);
+    return this.ownMemo;
   }
 
   /** Register a reassembled or decoded buffer; fields added with the returned Tvb point into it. */

@@ -81,11 +81,10 @@ const MAX_802_3_LENGTH = 1500;
 export const dissectEth: Dissector = (tvb, offset, end, ctx, tree) => {
   // Destination first: a frame cut inside the source still shows where it went, as in Wireshark.
   const dst = slice(tvb, offset, 6);
-  ctx.dlDst = macText(dst);
-  ctx.cols.dst = etherName(dst);
+  // Name resolution is off (tshark -n), so the column text is the address text: format each once.
+  ctx.dlDst = ctx.cols.dst = etherName(dst);
   const src = slice(tvb, offset + 6, 6);
-  ctx.dlSrc = macText(src);
-  ctx.cols.src = etherName(src);
+  ctx.dlSrc = ctx.cols.src = etherName(src);
   const type = u16(tvb, offset + 12);
   const is8023 = type <= MAX_802_3_LENGTH;
   // What Info says when no higher layer writes it (an EtherType no one dissects), as Wireshark.

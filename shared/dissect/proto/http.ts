@@ -263,7 +263,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   const headersEnd = hdrEnd < 0 ? end : hdrEnd;
 
   // Headers as name/value pairs with their spans.
-  const headers: { name: string; value: string; start: number; len: number }[] = [];
+  // `key` is the lower-cased name, made once here: several lookups below compare against it.
+  const headers: { name: string; key: string; value: string; start: number; len: number }[] = [];
   let p = le < 0 ? end : le + 1;
   while (p < headersEnd) {
     let e = lineEnd(b, p, headersEnd);
@@ -274,11 +275,12 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       break;
     }
     const colon = raw.indexOf(':');
-    headers.push({ name: colon < 0 ? raw : raw.slice(0, colon), value: colon < 0 ? '' : raw.slice(colon + 1).trim(), start: p, len: e + 1 - p });
+    const name = colon < 0 ? raw : raw.slice(0, colon);
+    headers.push({ name, key: name.toLowerCase(), value: colon < 0 ? '' : raw.slice(colon + 1).trim(), start: p, len: e + 1 - p });
     p = e + 1;
   }
   const blankStart = p - (hdrEnd >= 0 ? (b[p - 2] === 0x0d ? 2 : 1) : 0);
-  const header = (n: string) => headers.find((h) => h.name.toLowerCase() === n)?.value;
+  const header = (n: string) => headers.find((h) => h.key === n)?.value;
 
   // How long is the body?
   const te = header('transfer-encoding')?.toLowerCase();
@@ -404,7 +406,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     for (const h of headers) {
       const lineText = ascii(tvb, h.start, h.len);
       const shown = escapeString(lineText);
-      const def = HEADER_FIELDS[h.name.toLowerCase()];
+      const def = HEADER_FIELDS[h.key];
       if (def) {
         const hi = item.add(def, tvb, h.start, h.len, h.value, shown);
         item.addHidden(lineDef, tvb, h.start, h.len, lineText);

@@ -96,16 +96,13 @@ export interface IpPacketFlags {
   fragmented: boolean;
 }
 
-const packetFlags = new WeakMap<PacketContext, IpPacketFlags>();
-
+/** The flags live on the context itself (as on Wireshark's pinfo): a side table per packet costs more than the packet. */
 export function ipFlags(ctx: PacketContext): IpPacketFlags {
-  let f = packetFlags.get(ctx);
-  if (!f) packetFlags.set(ctx, (f = { inError: false, fragmented: false }));
-  return f;
+  return ctx.ipFlags;
 }
 
 export function inErrorPacket(ctx: PacketContext): boolean {
-  return packetFlags.get(ctx)?.inError === true;
+  return ctx.ipFlags.inError;
 }
 
 const IPH_MIN_LEN = 20;

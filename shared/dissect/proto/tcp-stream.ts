@@ -83,13 +83,18 @@ const SEGMENT_MARK = '[TCP segment of a reassembled PDU]';
 
 /** A FIN without payload still ends a PDU that runs "until FIN" (an HTTP/1.0 body without a length). */
 export function awaitsFin(ctx: PacketContext, stream: number, direction: 0 | 1): boolean {
-  const p = ctx.session.get('tcp.flows', () => new Map<string, FlowState>()).get(stream + ':' + direction)?.pending;
+  const p = ctx.session.get('tcp.flows', () => new Map<number, FlowState>()).get(flowKey(stream, direction))?.pending;
   return p !== undefined && p.needed < 0 && !p.holey;
 }
 
+/** A number rather than a `stream:direction` string: looked up for every segment, so no string to build and hash. */
+function flowKey(stream: number, direction: 0 | 1): number {
+  return stream * 2 + direction;
+}
+
 function flowState(ctx: PacketContext, meta: SegmentMeta): FlowState {
-  const flows = ctx.session.get('tcp.flows', () => new Map<string, FlowState>());
-  const key = meta.stream + ':' + meta.direction;
+  const flows = ctx.session.get('tcp.flows', () => new Map<number, FlowState>());
+  const key = flowKey(meta.stream, meta.direction);
   let f = flows.get(key);
   if (!f) flows.set(key, (f = { pending: undefined, next: undefined }));
   return f;

@@ -143,6 +143,16 @@ const QS_RATES = ['0 bit/s', '80 kbit/s', '160 kbit/s', '320 kbit/s', '640 kbit/
 
 /** `[SYN, ACK]`-style list of the set flags; `Reserved` when reserved bits are set. */
 export function tcpFlagNames(flags: number): string {
+  // Every segment's Info needs this text and only a few flag values occur, so each is built once.
+  const key = flags & 0xfff;
+  let text = flagNamesByValue[key];
+  if (text === undefined) flagNamesByValue[key] = text = buildFlagNames(key);
+  return text;
+}
+
+const flagNamesByValue: (string | undefined)[] = new Array(0x1000).fill(undefined);
+
+function buildFlagNames(flags: number): string {
   const names: string[] = [];
   for (const [bit, name] of FLAG_NAMES) if (flags & bit) names.push(name);
   if (flags & 0xe00) names.push('Reserved');
