@@ -3,7 +3,7 @@
  * `_ws.malformed` and `_ws.expert` work in filters and -T fields.
  */
 import { fields } from './field.js';
-import { escapeControls } from '../format/field-text.js';
+import { escapeString } from '../format/field-text.js';
 import type { Tree } from './tree.js';
 import type { Tvb } from './tvb.js';
 
@@ -69,10 +69,11 @@ export function addExpert(
   def?: Parameters<Tree['add']>[0],
 ): void {
   if (!tree.enabled) return;
-  const label = escapeControls(message);
+  // Wireshark keeps the message as it is shown: control characters already escaped.
+  const label = escapeString(message);
   const item = tree.addGenerated(hfWs.expert, tvb, offset, length, null, `Expert Info (${SEVERITY_NAMES[severity]}/${GROUP_NAMES[group] ?? 'Unknown'}): ${label}`);
   if (def) item.addGenerated(def, tvb, offset, length, null, label);
-  item.addHidden(hfWs.message, tvb, offset, length, message);
+  item.addHidden(hfWs.message, tvb, offset, length, label);
   item.addGenerated(hfWs.severity, tvb, offset, length, severity);
   item.addGenerated(hfWs.group, tvb, offset, length, group);
   if (group === GROUPS.Malformed) item.addHidden(hfWs.malformed, tvb, offset, length, null);

@@ -79,14 +79,14 @@ export function hex(bytes: Uint8Array, separator = ''): string {
   return s;
 }
 
-const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 92: '\\\\' };
-/** Control characters as C escapes, as Wireshark's format_text does; other text (UTF-8 included) as is. */
+const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+/** Control characters as C escapes, as tshark 4.0 prints strings; backslashes and other text (UTF-8 included) as is. */
 export function escapeString(s: string): string {
   let out = '';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || c === 92) {
+    if (c < 0x20 || c === 0x7f) {
       out += s.slice(start, i) + (ESCAPES[c] ?? '\\x' + HEX[c]);
       start = i + 1;
     }
@@ -94,8 +94,3 @@ export function escapeString(s: string): string {
   return start === 0 ? s : out + s.slice(start);
 }
 
-/** Control characters as C escapes, backslashes kept: how Wireshark writes a message into a tree label. */
-export function escapeControls(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\x00-\x1f\x7f]/.test(s) ? escapeString(s).replace(/\\\\/g, '\\') : s;
-}

@@ -41,7 +41,7 @@ export function packetJson(d: Dissected): string {
   lines.push('    "_score": null,');
   lines.push('    "_source": {');
   lines.push('      "layers": {');
-  writeMembers(d.tree ?? [], 4, lines);
+  writeMembers(d.tree ?? [], 4, lines, d.sources);
   lines.push('      }');
   lines.push('    }');
   lines.push('  }');
@@ -93,11 +93,14 @@ function indexName(d: Dissected): string {
   return `packets-${date.getFullYear()}-${mm}-${dd}`;
 }
 
-function writeMembers(nodes: readonly TreeNode[], level: number, out: string[]): void {
+function writeMembers(nodes: readonly TreeNode[], level: number, out: string[], sources: Dissected['sources']): void {
   const members: [string, string | readonly TreeNode[]][] = [];
   for (const node of nodes) {
     const key = node.def.abbrev === TEXT_ONLY ? itemLabel(node) : node.def.abbrev;
-    const value = jsonValue(node);
+    // A protocol item inside a layer (a TCP option, say) is written as its bytes, then its `_tree`, as tshark does.
+    const value = level > 4 && node.def.type === 'protocol' && node.length > 0
+      ? hex(sources[node.source]?.tvb.bytes.subarray(node.offset, node.offset + node.length) ?? new Uint8Array(), ':')
+      : jsonValue(node);
     const children = node.children && node.children.length > 0 ? node.children : null;
     if (value !== null) members.push([key, value]);
     if (children) members.push([value !== null ? key + '_tree' : key, children]);
@@ -110,7 +113,7 @@ function writeMembers(nodes: readonly TreeNode[], level: number, out: string[]):
       out.push(`${pad}${jsonString(key)}: ${jsonString(value)}${comma}`);
     } else {
       out.push(`${pad}${jsonString(key)}: {`);
-      writeMembers(value, level + 1, out);
+      writeMembers(value, level + 1, out, sources);
       out.push(`${pad}}${comma}`);
     }
   });
