@@ -1,4 +1,4 @@
-// Generated from tshark 4.0's value tables; regenerate rather than edit by hand.
+// Copied from tshark 4.0's value tables (`tshark -G values`); the script that extracted them was not kept, so check an edit against that output.
 
 /** IP protocol numbers (Wireshark's value_string for ip.proto, from `tshark -G values`). */
 export const IP_PROTO_NAMES: Readonly<Record<number, string>> = {

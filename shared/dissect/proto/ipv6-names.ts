@@ -1,4 +1,4 @@
-// Generated from tshark 4.0's value tables; regenerate rather than edit by hand.
+// Copied from tshark 4.0's value tables (`tshark -G values`); the script that extracted them was not kept, so check an edit against that output.
 
 /** IPv6 option types (Wireshark's value_string for ipv6.opt.type, from `tshark -G values`). */
 export const IPV6_OPT_TYPE_NAMES: Readonly<Record<number, string>> = {

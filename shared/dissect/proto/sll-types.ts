@@ -1,4 +1,4 @@
-// Generated from tshark 4.0's value tables; regenerate rather than edit by hand.
+// Copied from tshark 4.0's value tables (`tshark -G values`); the script that extracted them was not kept, so check an edit against that output.
 
 /** ARPHRD_* link-layer address types: in tshark 4.0 (`tshark -G values`) sll.hatype's table is arp.hw.type's, entry for entry. */
 export { ARP_HW_TYPE_NAMES as SLL_HATYPE_NAMES } from './arp-types.js';
