@@ -4,7 +4,6 @@ import { concat } from './tcp-builder.js';
 import { decodeContent } from '../../shared/dissect/proto/http-content.js';
 import { Conversation, dissectAll, values } from './tcp-builder.js';
 
-const layers = (s: string) => s.replace(/^frame:/, '');
 
 describe('HTTP over TCP', () => {
   it('is found by its heuristic on a port no dissector owns, and by port 80', () => {
@@ -28,7 +27,7 @@ describe('HTTP over TCP', () => {
     const ps = dissectAll(c.frames()).packets;
     expect(ps[3]!.protocol).toBe('TCP');
     expect(ps[3]!.info).toBe('GET /long HTTP/1.1  [TCP segment of a reassembled PDU]');
-    expect(layers(ps[3]!.protocols)).toBe('eth:ethertype:ip:tcp');
+    expect(ps[3]!.protocols).toBe('eth:ethertype:ip:tcp');
     expect(ps[4]!.info).toBe('GET /long HTTP/1.1 ');
     expect(values(ps[4]!, 'http.host')).toEqual(['h']);
     expect(values(ps[4]!, 'tcp.segment')).toEqual(['4', '5']);
@@ -48,7 +47,7 @@ describe('HTTP over TCP', () => {
     expect(values(p, 'http.content_length_header')).toEqual([String(body.length)]);
     expect(values(p, 'http.request_in')).toEqual(['4']);
     expect(values(p, 'http.response_for.uri')).toEqual(['http://h/t']);
-    expect(layers(p.protocols)).toBe('eth:ethertype:ip:tcp:http:data-text-lines');
+    expect(p.protocols).toBe('eth:ethertype:ip:tcp:http:data-text-lines');
   });
 
   it('reads a chunked body up to the last chunk', () => {
@@ -63,7 +62,7 @@ describe('HTTP over TCP', () => {
     expect(values(ps[5]!, 'tcp.segment')).toEqual(['5', '6']);
     expect(ps[4]!.info).toBe('HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]');
     expect(ps[5]!.info).toBe('HTTP/1.1 200 OK ');
-    expect(layers(ps[5]!.protocols)).toBe('eth:ethertype:ip:tcp:http:data');
+    expect(ps[5]!.protocols).toBe('eth:ethertype:ip:tcp:http:data');
     expect(values(ps[5]!, 'http.chunk_size')).toEqual(['5', '6', '0']);
     expect(values(ps[5]!, 'http.chunk_boundary')).toEqual(['0d0a', '0d0a']);
     expect(values(ps[5]!, 'http.file_data')).toEqual(['hello world']);
@@ -82,7 +81,7 @@ describe('HTTP over TCP', () => {
     expect(values(ps[3]!, 'http.authbasic')).toEqual(['alice:s3cret']);
     expect(ps[4]!.info).toBe('HTTP/1.1 200 OK  (text/html)');
     expect(values(ps[4]!, 'http.file_data')).toEqual([html.replace(/\r/g, '\\r').replace(/\n/g, '\\n')]);
-    expect(layers(ps[4]!.protocols)).toBe('eth:ethertype:ip:tcp:http:data-text-lines');
+    expect(ps[4]!.protocols).toBe('eth:ethertype:ip:tcp:http:data-text-lines');
     expect(ps[4]!.sources.map((x) => x.name)).toContain(`Uncompressed entity body (${html.length} bytes)`);
   });
 

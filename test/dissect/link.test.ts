@@ -6,63 +6,12 @@
  * `tshark -T fields`).
  */
 import { describe, expect, it } from 'vitest';
+import { dissectFrames, field, hex, type TestFrame } from './net-support.js';
 import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
-import { hfWs } from '../../shared/dissect/expert.js';
-import { frameProto, hfFrame } from '../../shared/dissect/frame.js';
-import { Registry } from '../../shared/dissect/registry.js';
-import { walk } from '../../shared/dissect/tree.js';
-import { fieldText } from '../../shared/format/field-text.js';
-import { register as arp } from '../../shared/dissect/proto/arp.js';
-import { register as data } from '../../shared/dissect/proto/data.js';
-import { register as eth } from '../../shared/dissect/proto/eth.js';
-import { register as icmp } from '../../shared/dissect/proto/icmp.js';
-import { register as icmpv6 } from '../../shared/dissect/proto/icmpv6.js';
-import { register as ipv4 } from '../../shared/dissect/proto/ipv4.js';
-import { register as ipv6 } from '../../shared/dissect/proto/ipv6.js';
-import { register as nul } from '../../shared/dissect/proto/null.js';
-import { register as raw } from '../../shared/dissect/proto/raw.js';
-import { register as sll } from '../../shared/dissect/proto/sll.js';
-import { register as udp } from '../../shared/dissect/proto/udp.js';
-import { register as vlan } from '../../shared/dissect/proto/vlan.js';
 import { guessNullHeader } from '../../shared/dissect/proto/null.js';
 
-/** Only the link and network layers, so these tests do not depend on other dissectors. */
-function netRegistry(): Registry {
-  const r = new Registry();
-  r.addProtocol(frameProto, hfFrame);
-  r.addFields(Object.values(hfWs));
-  for (const reg of [eth, vlan, sll, nul, raw, arp, ipv4, ipv6, icmp, icmpv6, udp, data]) reg(r);
-  return r;
-}
-
-function hex(s: string): Uint8Array {
-  const clean = s.replace(/\s+/g, '');
-  return Uint8Array.from(clean.match(/../g) ?? [], (b) => parseInt(b, 16));
-}
-
-interface TestFrame { bytes: Uint8Array; origLen?: number; tsSec?: number }
-
 function dissectAll(linkType: number, frames: (Uint8Array | TestFrame)[], withTree = true): Dissected[] {
-  const d = new Dissection(netRegistry());
-  return frames.map((f, i) => {
-    const fr = f instanceof Uint8Array ? { bytes: f } : f;
-    return d.dissect({
-      num: i + 1, tsSec: fr.tsSec ?? 1000 + i, tsNsec: 0, capLen: fr.bytes.length, origLen: fr.origLen ?? fr.bytes.length,
-      linkType, interfaceId: 0, data: fr.bytes,
-    }, withTree);
-  });
-}
-
-/** A field's occurrences as `tshark -T fields -E occurrence=a` joins them. */
-function field(p: Dissected, abbrev: string): string {
-  const out: string[] = [];
-  for (const n of walk(p.tree ?? [])) if (n.def.abbrev === abbrev) out.push(fieldText(n));
-  return out.join(',');
-}
-
-/** frame.protocols without the frame layer, as tshark prints it. */
-function layers(p: Dissected): string {
-  return p.protocols.split(':').filter((l) => l !== 'frame' && l !== '_ws.malformed').join(':');
+  return dissectFrames(linkType, frames, withTree).packets;
 }
 
 const BCAST_FROM_001122 = 'ffffffffffff001122334455';
@@ -70,7 +19,7 @@ const BCAST_FROM_001122 = 'ffffffffffff001122334455';
 describe('Ethernet', () => {
   it('shows an unknown ethertype as data, with the type in the Protocol column', () => {
     const [p] = dissectAll(1, [hex(BCAST_FROM_001122 + '88b5' + '68656c6c6f20776f726c64')]);
-    expect(layers(p!)).toBe('eth:ethertype:data');
+    expect(p!.protocols).toBe('eth:ethertype:data');
     expect(p!.protocol).toBe('0x88b5');
     expect(p!.info).toBe('Local Experimental Ethertype 1');
     expect(p!.dst).toBe('ff:ff:ff:ff:ff:ff') // Paquet resolves no names: as tshark -n;
@@ -128,7 +77,7 @@ describe('802.1Q VLAN', () => {
   it('dissects stacked tags, each followed by the ethertype step', () => {
     const ip = '4500001c0001000040117ccd0a0000010a000002' + '04d2162e0008' + '0000';
     const [p] = dissectAll(1, [hex(BCAST_FROM_001122 + '8100' + '200d' + '8100' + '000a' + '0800' + ip)]);
-    expect(layers(p!)).toBe('eth:ethertype:vlan:ethertype:vlan:ethertype:ip:udp');
+    expect(p!.protocols).toBe('eth:ethertype:vlan:ethertype:vlan:ethertype:ip:udp');
     expect(field(p!, 'vlan.id')).toBe('13,10');
     expect(field(p!, 'vlan.priority')).toBe('1,0');
     expect(field(p!, 'vlan.etype')).toBe('0x8100,0x0800');
@@ -149,7 +98,7 @@ describe('Linux cooked capture', () => {
   const ipUdp = '4500001c0001000040117ccd0a0000010a000002' + '04d2162e0008' + '0000';
   it('v1: packet type, address type, source and the ethertype pseudo-layer', () => {
     const [p] = dissectAll(113, [hex('0004' + '0001' + '0006' + '001122334455' + 'f67f' + '0800' + ipUdp)]);
-    expect(layers(p!)).toBe('sll:ethertype:ip:udp');
+    expect(p!.protocols).toBe('sll:ethertype:ip:udp');
     expect(field(p!, 'sll.pkttype')).toBe('4');
     expect(field(p!, 'sll.hatype')).toBe('1');
     expect(field(p!, 'sll.halen')).toBe('6');
@@ -162,7 +111,7 @@ describe('Linux cooked capture', () => {
 
   it('v2: interface index and one-byte packet type', () => {
     const [p] = dissectAll(276, [hex('0800' + '0000' + '00000001' + '0304' + '00' + '06' + '000000000000' + '0000' + ipUdp)]);
-    expect(layers(p!)).toBe('sll:ethertype:ip:udp');
+    expect(p!.protocols).toBe('sll:ethertype:ip:udp');
     expect(field(p!, 'sll.ifindex')).toBe('1');
     expect(field(p!, 'sll.hatype')).toBe('772');
     expect(field(p!, 'sll.pkttype')).toBe('0');
@@ -192,7 +141,7 @@ describe('BSD loopback', () => {
   it('NULL: family in either byte order reaches IP, without an ethertype layer', () => {
     for (const header of ['02000000', '00000002']) {
       const [p] = dissectAll(0, [hex(header + ipUdp)]);
-      expect(layers(p!)).toBe('null:ip:udp');
+      expect(p!.protocols).toBe('null:ip:udp');
       expect(field(p!, 'null.family')).toBe('2');
     }
   });
@@ -201,20 +150,20 @@ describe('BSD loopback', () => {
     const ipv6 = '6000000000083b40' + 'fe80' + '00'.repeat(13) + '01' + 'fe80' + '00'.repeat(13) + '02' + '0000000000000000';
     for (const fam of ['18000000', '1c000000', '1e000000']) {
       const [p] = dissectAll(0, [hex(fam + ipv6)]);
-      expect(layers(p!)).toBe('null:ipv6:data');
+      expect(p!.protocols).toBe('null:ipv6:data');
       expect(p!.info).toBe('IPv6 no next header');
     }
   });
 
   it('LOOP: always big-endian; columns say N/A until a network layer fills them', () => {
     const [p] = dissectAll(108, [hex('00000002' + ipUdp)]);
-    expect(layers(p!)).toBe('null:ip:udp');
+    expect(p!.protocols).toBe('null:ip:udp');
     // An address family nobody registered: the data layer, and the loopback's own columns.
     const [q] = dissectAll(108, [hex('00000063' + 'abcdef')]);
     expect(field(q!, 'null.family')).toBe('99');
     expect(q!.protocol).toBe('N/A');
     expect(q!.info).toBe('Null/Loopback');
-    expect(layers(q!)).toBe('null:data');
+    expect(q!.protocols).toBe('null:data');
   });
 });
 
@@ -222,13 +171,13 @@ describe('raw IP', () => {
   const ipUdp = '4500001c0001000040117ccd0a0000010a000002' + '04d2162e0008' + '0000';
   it('LINKTYPE_RAW goes through the raw layer, picking the version', () => {
     const [p] = dissectAll(101, [hex(ipUdp)]);
-    expect(layers(p!)).toBe('raw:ip:udp');
+    expect(p!.protocols).toBe('raw:ip:udp');
     const [q] = dissectAll(12, [hex(ipUdp)]);
-    expect(layers(q!)).toBe('raw:ip:udp');
+    expect(q!.protocols).toBe('raw:ip:udp');
   });
   it('LINKTYPE_IPV4 has no raw layer', () => {
     const [p] = dissectAll(228, [hex(ipUdp)]);
-    expect(layers(p!)).toBe('ip:udp');
+    expect(p!.protocols).toBe('ip:udp');
   });
 });
 

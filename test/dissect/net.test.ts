@@ -4,37 +4,10 @@
  * pass, default preferences), e.g. `tshark -T fields -e _ws.col.Info`.
  */
 import { describe, expect, it } from 'vitest';
+import { dissectFrames, field, hex, netRegistry, testFrame } from './net-support.js';
 import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
-import { hfWs } from '../../shared/dissect/expert.js';
-import { frameProto, hfFrame } from '../../shared/dissect/frame.js';
-import { Registry } from '../../shared/dissect/registry.js';
-import { walk } from '../../shared/dissect/tree.js';
-import { fieldText } from '../../shared/format/field-text.js';
-import { register as arp } from '../../shared/dissect/proto/arp.js';
-import { register as data } from '../../shared/dissect/proto/data.js';
-import { register as eth } from '../../shared/dissect/proto/eth.js';
-import { register as icmp } from '../../shared/dissect/proto/icmp.js';
-import { register as icmpv6 } from '../../shared/dissect/proto/icmpv6.js';
-import { register as ipv4 } from '../../shared/dissect/proto/ipv4.js';
-import { register as ipv6 } from '../../shared/dissect/proto/ipv6.js';
-import { register as nul } from '../../shared/dissect/proto/null.js';
-import { register as raw } from '../../shared/dissect/proto/raw.js';
-import { register as sll } from '../../shared/dissect/proto/sll.js';
-import { register as udp } from '../../shared/dissect/proto/udp.js';
-import { register as vlan } from '../../shared/dissect/proto/vlan.js';
 import { internetChecksum } from '../../shared/dissect/proto/icmp-checksum.js';
 
-function netRegistry(): Registry {
-  const r = new Registry();
-  r.addProtocol(frameProto, hfFrame);
-  r.addFields(Object.values(hfWs));
-  for (const reg of [eth, vlan, sll, nul, raw, arp, ipv4, ipv6, icmp, icmpv6, udp, data]) reg(r);
-  return r;
-}
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => parseInt(b, 16));
-}
 function cat(...parts: (Uint8Array | string)[]): Uint8Array {
   const arrays = parts.map((p) => (typeof p === 'string' ? hex(p) : p));
   const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
@@ -78,22 +51,9 @@ function icmp6(type: number, code: number, body: Uint8Array, src = LL1, dst = LL
 function udpHdr(sport: number, dport: number, len: number, sum: number): string { return u16(sport) + u16(dport) + u16(len) + u16(sum); }
 
 function dissectAll(frames: Uint8Array[], withTree = true): { packets: Dissected[]; d: Dissection; frames: Uint8Array[] } {
-  const d = new Dissection(netRegistry());
-  const packets = frames.map((f, i) => d.dissect(input(f, i), withTree));
-  return { packets, d, frames };
+  return { ...dissectFrames(1, frames, withTree), frames };
 }
-function input(f: Uint8Array, i: number) {
-  return { num: i + 1, tsSec: 1000 + i, tsNsec: 0, capLen: f.length, origLen: f.length, linkType: 1, interfaceId: 0, data: f };
-}
-function field(p: Dissected, abbrev: string): string {
-  const out: string[] = [];
-  for (const n of walk(p.tree ?? [])) if (n.def.abbrev === abbrev) out.push(fieldText(n));
-  return out.join(',');
-}
-function layers(p: Dissected): string {
-  return p.protocols.split(':').filter((l) => l !== 'frame' && l !== '_ws.malformed').join(':');
-}
-
+const input = (f: Uint8Array, i: number) => testFrame(1, f, i);
 describe('IPv4', () => {
   const udpPayload = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345');
   const datagram = cat(udpHdr(40001, 40002, 40, 0x1111), udpPayload);
@@ -121,7 +81,7 @@ describe('IPv4', () => {
       'Fragmented IP protocol (proto=UDP 17, off=16, ID=0077)',
       '40001 \u2192 40002 Len=32',
     ]);
-    expect(packets.map(layers)).toEqual(['eth:ethertype:ip:data', 'eth:ethertype:ip:data', 'eth:ethertype:ip:udp:data']);
+    expect(packets.map((p) => p.protocols)).toEqual(['eth:ethertype:ip:data', 'eth:ethertype:ip:data', 'eth:ethertype:ip:udp:data']);
     const last = packets[2]!;
     expect(field(last, 'ip.fragment')).toBe('1,2,3');
     expect(field(last, 'ip.reassembled.length')).toBe('40');
@@ -148,7 +108,7 @@ describe('IPv4', () => {
     expect(p!.info).toBe('Bogus IP header length (16, must be at least 20)');
     expect(field(p!, 'ip.hdr_len')).toBe('16');
     expect(p!.src).toBe('02:00:00:00:00:01');
-    expect(layers(p!)).toBe('eth:ethertype:ip');
+    expect(p!.protocols).toBe('eth:ethertype:ip');
   });
 
   it('takes a zero total length as TCP segmentation offload', () => {
@@ -223,7 +183,7 @@ describe('ICMP', () => {
     expect(field(packets[0]!, 'icmp.seq')).toBe('1');
     expect(field(packets[0]!, 'icmp.seq_le')).toBe('256');
     expect(field(packets[1]!, 'icmp.resp_to')).toBe('1');
-    expect(layers(packets[0]!)).toBe('eth:ethertype:ip:icmp:data');
+    expect(packets[0]!.protocols).toBe('eth:ethertype:ip:icmp:data');
     expect(field(packets[0]!, 'data.len')).toBe('16');
   });
 
@@ -242,7 +202,7 @@ describe('ICMP', () => {
   it('dissects the quoted datagram without touching the columns', () => {
     const inner = ip4(17, cat(udpHdr(40000, 40003, 20, 0x2222), ascii('quer')), { src: '0a000002', dst: '08080808' });
     const { packets: [p] } = dissectAll([ether('0800', ip4(1, icmp4(3, 3, '00000000', inner), { src: '08080808', dst: '0a000002' }))]);
-    expect(layers(p!)).toBe('eth:ethertype:ip:icmp:ip:udp:data');
+    expect(p!.protocols).toBe('eth:ethertype:ip:icmp:ip:udp:data');
     expect(p!.protocol).toBe('ICMP');
     expect(p!.info).toBe('Destination unreachable (Port unreachable)');
     expect([p!.src, p!.dst]).toEqual(['8.8.8.8', '10.0.0.2']);
@@ -270,7 +230,7 @@ describe('IPv6 and ICMPv6', () => {
       'Echo (ping) request id=0x0007, seq=3, hop limit=255',
     ]);
     expect(packets.map((p) => field(p, 'icmpv6.checksum.status'))).toEqual(['1', '1', '1']);
-    expect(packets.map(layers)).toEqual(['eth:ethertype:ipv6:icmpv6', 'eth:ethertype:ipv6:icmpv6', 'eth:ethertype:ipv6:icmpv6:data']);
+    expect(packets.map((p) => p.protocols)).toEqual(['eth:ethertype:ipv6:icmpv6', 'eth:ethertype:ipv6:icmpv6', 'eth:ethertype:ipv6:icmpv6:data']);
     expect([packets[0]!.src, packets[0]!.dst]).toEqual(['fe80::1', 'fe80::2']);
     expect(field(packets[0]!, 'icmpv6.opt.linkaddr')).toBe('00:11:22:33:44:55');
   });
@@ -281,9 +241,9 @@ describe('IPv6 and ICMPv6', () => {
     const f2 = cat('11000010' + '0000abcd', datagram.subarray(16));
     const { packets: [a, b] } = dissectAll([ether('86dd', ip6(44, f1)), ether('86dd', ip6(44, f2))]);
     expect(a!.info).toBe('IPv6 fragment (off=0 more=y ident=0x0000abcd nxt=17)');
-    expect(layers(a!)).toBe('eth:ethertype:ipv6:ipv6.fraghdr:data');
+    expect(a!.protocols).toBe('eth:ethertype:ipv6:ipv6.fraghdr:data');
     expect(b!.info).toBe('1000 \u2192 2000 Len=24');
-    expect(layers(b!)).toBe('eth:ethertype:ipv6:ipv6.fraghdr:udp:data');
+    expect(b!.protocols).toBe('eth:ethertype:ipv6:ipv6.fraghdr:udp:data');
     expect(field(b!, 'ipv6.fragment')).toBe('1,2');
     expect(a!.protocol).toBe('IPv6');
   });
@@ -292,7 +252,7 @@ describe('IPv6 and ICMPv6', () => {
     const bogus = ip6(58, echo);
     bogus[0] = 0x00;
     const { packets: [p] } = dissectAll([ether('86dd', bogus)]);
-    expect(layers(p!)).toBe('eth:ethertype:data');
+    expect(p!.protocols).toBe('eth:ethertype:data');
     expect(p!.protocol).toBe('0x86dd');
     expect(p!.info).toBe('IPv6');
   });

@@ -6,10 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { walk } from '../../shared/dissect/tree.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
-import { fieldText } from '../../shared/format/field-text.js';
-import { dissectFile } from '../support/dissect-file.js';
+import { dissectFile, fieldOccurrences } from '../support/dissect-file.js';
 
 interface GoldenCase { capture: string; fields: string[]; columns?: boolean; decodeAs?: string[] }
 interface KnownDifference { capture: string; field: string; frames?: number[]; why: string }
@@ -29,9 +27,7 @@ function cell(p: Dissected, field: string): string {
     case '_ws.col.Source': return p.src;
     case '_ws.col.Destination': return p.dst;
   }
-  const values: string[] = [];
-  for (const node of walk(p.tree ?? [])) if (node.def.abbrev === field) values.push(fieldText(node));
-  return values.join(',');
+  return fieldOccurrences(p, field);
 }
 
 function isKnown(capture: string, field: string, frame: number): boolean {

@@ -7,6 +7,8 @@ import type { FrameInput } from '../../shared/dissect/packet.js';
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import type { CaptureRecord, InterfaceInfo } from '../../shared/capture/types.js';
+import { walk } from '../../shared/dissect/tree.js';
+import { fieldText } from '../../shared/format/field-text.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SHARED = resolve(REPO, '../shared');
@@ -31,4 +33,11 @@ export function dissectFile(path: string, withTree = true): { dissection: Dissec
   const dissection = new Dissection(defaultRegistry());
   const packets = frames.map((f) => dissection.dissect(f, withTree));
   return { dissection, packets, frames };
+}
+
+/** A field's occurrences in tree order, joined as `tshark -T fields -E occurrence=a` joins them. */
+export function fieldOccurrences(p: Dissected, abbrev: string): string {
+  const values: string[] = [];
+  for (const node of walk(p.tree ?? [])) if (node.def.abbrev === abbrev) values.push(fieldText(node));
+  return values.join(',');
 }
