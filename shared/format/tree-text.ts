@@ -8,9 +8,7 @@
 import { hexDigits, type FieldDef, type FieldValue } from '../dissect/field.js';
 import type { DataSource } from '../dissect/packet.js';
 import type { TreeNode } from '../dissect/tree.js';
-import { formatAbsoluteTime, formatRelativeTime } from './time-text.js';
-import { ipv4Text, ipv6Text, macText } from './address-text.js';
-import { escapeString, hex } from './field-text.js';
+import { hex, valueText } from './field-text.js';
 import { hexDumpLines } from './hexdump.js';
 import { truncateUtf8, utf8Length } from './utf8-text.js';
 
@@ -101,26 +99,15 @@ export function valueLabel(def: FieldDef, value: FieldValue): string {
     case 'uint8': case 'uint16': case 'uint24': case 'uint32': case 'uint64':
     case 'int8': case 'int16': case 'int32': case 'int64': case 'char':
       return integerLabel(def, value as number | bigint);
-    case 'framenum':
-      return String(value);
     case 'double':
       return String(value) + unit;
-    case 'string':
-      return escapeString(String(value));
     case 'bytes':
       return value instanceof Uint8Array ? bytesLabel(value) : String(value);
-    case 'ipv4':
-      return typeof value === 'number' ? ipv4Text(value) : String(value);
-    case 'ipv6':
-      return value instanceof Uint8Array ? ipv6Text(value) : String(value);
-    case 'ether':
-      return value instanceof Uint8Array ? macText(value) : String(value);
-    case 'absolute_time':
-      return formatAbsoluteTime(value as bigint, def.base === 'dec' ? 'epoch' : 'local') + unit;
-    case 'relative_time':
-      return formatRelativeTime(value as bigint) + unit;
+    case 'absolute_time': case 'relative_time':
+      return valueText(def, value) + unit;
     default:
-      return String(value);
+      // Strings, addresses and frame numbers read the same in the tree as in -T fields.
+      return valueText(def, value);
   }
 }
 
