@@ -10,9 +10,17 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(repo, 'node_modules', '.bin', name);
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: repo, stdio: 'inherit' }).status ?? 1;
 
-if (run(bin('tsc'), ['-p', 'tsconfig.json']) !== 0) {
-  console.log('0 passed, 1 failed');
-  process.exit(1);
+// Type-check main/shared, type-check the Svelte renderer, and build it (the browser tests load dist/renderer).
+const steps = [
+  [bin('tsc'), ['-p', 'tsconfig.json']],
+  [bin('svelte-check'), ['--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings', '--output', 'human']],
+  [bin('vite'), ['build', '--logLevel', 'warn']],
+];
+for (const [cmd, args] of steps) {
+  if (run(cmd, args) !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 const out = join(repo, 'test', 'tmp');
 mkdirSync(out, { recursive: true });
