@@ -13,6 +13,7 @@ import { fieldText, hex, valueText } from './field-text.js';
 import { COLUMN_FIELD_PREFIX } from './fields-output.js';
 import { COLUMN_TITLES, columnValue, type ColumnTitle, type SummaryColumns } from './summary.js';
 import { itemLabel } from './tree-text.js';
+import { civilTime } from './civil-time.js';
 
 /** The abbrev of Wireshark's text-only items (hf_text_only), keyed by their label in JSON. */
 const TEXT_ONLY = 'text';
@@ -87,10 +88,8 @@ export function packetJsonFields(d: Dissected, names: readonly string[], cols: S
 
 /** `packets-YYYY-MM-DD` from the frame's arrival date in local time. */
 function indexName(d: Dissected): string {
-  const date = new Date(d.ctx.frame.tsSec * 1000);
-  const mm = String(date.getMonth() + 1).padStart(2, '0');
-  const dd = String(date.getDate()).padStart(2, '0');
-  return `packets-${date.getFullYear()}-${mm}-${dd}`;
+  const t = civilTime(d.ctx.frame.tsSec, false);
+  return `packets-${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
 }
 
 function writeMembers(nodes: readonly TreeNode[], level: number, out: string[], sources: Dissected['sources']): void {

@@ -7,6 +7,7 @@
  */
 import type { Dissected } from '../dissect/engine.js';
 import { truncateUtf8, utf8Length } from './utf8-text.js';
+import { civilTime } from './civil-time.js';
 
 /** The summary columns of one packet, as text before padding. */
 export interface SummaryColumns {
@@ -119,21 +120,15 @@ export function timeColumn(format: TimeFormat, t: PacketTimes, digits: number): 
 }
 
 function absoluteTimeColumn(format: 'a' | 'ad' | 'adoy' | 'u' | 'ud' | 'udoy', sec: number, nsec: number, digits: number): string {
-  const date = new Date(sec * 1000);
-  const utc = format.startsWith('u');
-  const year = utc ? date.getUTCFullYear() : date.getFullYear();
-  const month = utc ? date.getUTCMonth() : date.getMonth();
-  const day = utc ? date.getUTCDate() : date.getDate();
-  const clock = [utc ? date.getUTCHours() : date.getHours(), utc ? date.getUTCMinutes() : date.getMinutes(), utc ? date.getUTCSeconds() : date.getSeconds()]
-    .map((n) => String(n).padStart(2, '0')).join(':');
+  const t = civilTime(sec, format.startsWith('u'));
+  const clock = [t.hour, t.minute, t.second].map((n) => String(n).padStart(2, '0')).join(':');
   const frac = digits > 0 ? '.' + String(nsec).padStart(9, '0').slice(0, Math.min(digits, 9)) : '';
   const time = clock + frac;
   if (format === 'a' || format === 'u') return time;
   if (format === 'ad' || format === 'ud') {
-    return `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')} ${time}`;
+    return `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')} ${time}`;
   }
-  const dayOfYear = Math.round((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
-  return `${year}/${String(dayOfYear).padStart(3, '0')} ${time}`;
+  return `${t.year}/${String(t.dayOfYear).padStart(3, '0')} ${time}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Times as Wireshark prints them, from nanoseconds (bigint, so no precision is lost). */
+import { civilTime } from './civil-time.js';
 
 const NS = 1_000_000_000n;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -19,22 +20,11 @@ export function formatAbsoluteTime(ns: bigint, style: 'epoch' | 'local' | 'utc')
   let sec = ns / NS;
   let frac = ns % NS;
   if (frac < 0n) { frac += NS; sec -= 1n; }
-  const date = new Date(Number(sec) * 1000);
+  const t = civilTime(Number(sec), style === 'utc');
   const fracText = frac.toString().padStart(9, '0');
-  if (style === 'utc') {
-    return `${MONTHS[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2, ' ')}, ${date.getUTCFullYear()} ${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${fracText} UTC`;
-  }
-  return `${MONTHS[date.getMonth()]} ${String(date.getDate()).padStart(2, ' ')}, ${date.getFullYear()} ${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}.${fracText} ${zoneName(date)}`;
+  return `${MONTHS[t.month - 1]} ${String(t.day).padStart(2, ' ')}, ${t.year} ${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}.${fracText} ${t.zone}`;
 }
 
 function pad2(n: number): string {
   return n < 10 ? '0' + n : String(n);
-}
-
-// Building an Intl.DateTimeFormat costs far more than using one; -V prints a time per packet.
-let zoneFormat: Intl.DateTimeFormat | undefined;
-function zoneName(d: Date): string {
-  zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
-  const part = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
-  return part?.value ?? 'UTC';
 }

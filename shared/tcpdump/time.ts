@@ -1,5 +1,6 @@
 /** The timestamp in front of each tcpdump line, in the style of -t/-tt/-ttt/-tttt/-ttttt. */
 import type { TcpdumpOptions } from './options.js';
+import { civilTime, type CivilTime } from '../format/civil-time.js';
 
 const NS_PER_SEC = 1_000_000_000n;
 
@@ -12,8 +13,8 @@ function two(n: number): string {
 }
 
 /** Wall-clock time in the local zone (tcpdump's default), as HH:MM:SS. */
-function clock(date: Date): string {
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+function clock(t: CivilTime): string {
+  return `${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
 }
 
 /** A time difference as tcpdump's -ttt shows it: sign, then hours:minutes:seconds.fraction. */
@@ -46,10 +47,10 @@ export function timestampText(tsSec: number, tsNsec: number, opts: TcpdumpOption
     case 'sinceFirst':
       return deltaText(ns - first, nano) + ' ';
     case 'date': {
-      const date = new Date(tsSec * 1000);
-      return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${clock(date)}.${fraction(tsNsec, nano)} `;
+      const t = civilTime(tsSec, false);
+      return `${t.year}-${two(t.month)}-${two(t.day)} ${clock(t)}.${fraction(tsNsec, nano)} `;
     }
     default:
-      return `${clock(new Date(tsSec * 1000))}.${fraction(tsNsec, nano)} `;
+      return `${clock(civilTime(tsSec, false))}.${fraction(tsNsec, nano)} `;
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * What the fuzzer feeds, and how it judges the result. Each target takes one
+ * input, runs it through the code that reads untrusted bytes or text, and
+ * returns the "features" the run reached: the guidance signal. Only an
+ * exception escaping the code under test is a crash: damage reported as
+ * warnings, malformed items and filter errors are the correct answers.
+ *
+ * Guidance is structural, not code coverage: a case is kept in the corpus
+ * when it makes the tree hold a field (or the reader a warning, the compiler
+ * an error) no earlier case produced. V8's block coverage per case would
+ * cost more than the case itself.
+ */
+import { readCapture, NotACaptureError } from '../../dist/shared/capture/index.js';
+import { Dissection } from '../../dist/shared/dissect/engine.js';
+import { frameInputFrom } from '../../dist/shared/dissect/frame-input.js';
+import { defaultRegistry } from '../../dist/shared/dissect/protocols.js';
+import { walk } from '../../dist/shared/dissect/tree.js';
+import { compileFilter } from '../../dist/shared/filter/index.js';
+import { treeLines } from '../../dist/shared/format/tree-text.js';
+import { summaryLine } from '../../dist/shared/format/summary.js';
+import { packetHexDump } from '../../dist/shared/format/hexdump.js';
+import { packetJson } from '../../dist/shared/format/json-output.js';
+import { createTcpdumpState, formatTcpdump } from '../../dist/shared/tcpdump/index.js';
+import { MessageInflater } from '../../dist/shared/dissect/proto/websocket-inflate.js';
+
+const registry = defaultRegistry();
+
+/** Filters compiled once and run over every fuzzed packet: they read fields the tree holds. */
+const PROBE_FILTERS = [
+  'tcp.port in {80 443 7272} and !tcp.analysis.retransmission',
+  'websocket.payload.text contains "a" or http.request.uri matches "^/"',
+  'frame[0:2] == 00:1c || ip.addr == 10.0.0.0/8 || dns.qry.name contains "x"',
+  'len(tcp.payload) > 3 and tcp.payload[0] == 0x81',
+].map((f) => {
+  const c = compileFilter(f, registry);
+  if (!c.ok) throw new Error(`probe filter does not compile: ${f}: ${c.error.message}`);
+  return c.filter;
+});
+
+/**
+ * A capture file as bytes: parse it whole (pcap, pcapng, gzip), then dissect
+ * every packet it yields (at most 64) with the tree and every printer.
+ */
+export function captureFileTarget(bytes) {
+  const features = new Set();
+  let file;
+  try {
+    file = readCapture(bytes);
+  } catch (e) {
+    if (e instanceof NotACaptureError) return features.add('not-a-capture'), features;
+    throw e;
+  }
+  features.add(`format:${file.format}`);
+  for (const w of file.warnings) features.add(`warning:${w.kind}`);
+  const packets = [];
+  for (const rec of file.records()) {
+    packets.push(rec);
+    if (packets.length >= 64) break;
+  }
+  dissectAll(packets, file.interfaces, features);
+  return features;
+}
+
+/** A run of packets (records sharing interfaces), dissected in order and printed every way. */
+export function packetsTarget({ records, interfaces }) {
+  const features = new Set();
+  dissectAll(records, interfaces, features);
+  return features;
+}
+
+function dissectAll(records, interfaces, features) {
+  const dissection = new Dissection(registry);
+  const tcpdump = { state: createTcpdumpState(), ascii: true };
+  const tcpdumpHex = { state: createTcpdumpState(), hex: true, withLinkHeader: true, verbose: 3, websocket: true, link: true, number: true };
+  const done = [];
+  let num = 0;
+  for (const rec of records) {
+    num++;
+    const d = dissection.dissect(frameInputFrom(rec, interfaces, num), true);
+    done.push(num);
+    if (d.malformed) features.add(`malformed:${d.protocol}`);
+    for (const node of walk(d.tree ?? [])) features.add(node.def.abbrev);
+    summaryLine(d);
+    treeLines(d.tree ?? [], { sources: d.sources });
+    packetHexDump(d.sources);
+    packetJson(d);
+    formatTcpdump(d, tcpdump);
+    formatTcpdump(d, tcpdumpHex);
+    for (const f of PROBE_FILTERS) f.matches(d);
+  }
+  // Revisit a frame out of order, as the app does when a packet is clicked.
+  if (done.length > 0) {
+    const again = done[Math.floor(done.length / 2)];
+    dissection.dissect(frameInputFrom(records[again - 1], interfaces, again), true);
+  }
+}
+
+/** A display-filter string: compile it; when it compiles, run it over a few packets. */
+export function filterTarget({ text, sample }) {
+  const features = new Set();
+  const c = compileFilter(text, registry);
+  if (!c.ok) {
+    // The message's wording, without the names and numbers it quotes, says which rule refused it.
+    features.add(`error:${c.error.message.split(/\s+/).filter((w) => /^[a-z]+[,.:]?$/.test(w)).join(' ')}`);
+    if (!(c.error.message.length > 0)) throw new Error('filter error with an empty message');
+    return features;
+  }
+  features.add('ok');
+  for (const d of sample) features.add(`match:${c.filter.matches(d)}`);
+  return features;
+}
+
+/** permessage-deflate payloads: raw bytes and mutated deflate streams, with and without context takeover. */
+export function inflateTarget(bytes) {
+  const features = new Set();
+  for (const takeover of [false, true]) {
+    const inflater = new MessageInflater(takeover, 256 * 1024);
+    const r1 = inflater.message(bytes);
+    const r2 = inflater.message(bytes.subarray(0, bytes.length >> 1));
+    features.add(`${takeover}:${r1.ok ? 'ok' : r1.reason}:${r2.ok ? 'ok' : r2.reason}`);
+    if (r1.ok && r1.bytes.length > 256 * 1024) throw new Error(`inflated ${r1.bytes.length} bytes past the cap`);
+  }
+  return features;
+}
