@@ -125,6 +125,8 @@ export interface TcpStreamSegment {
   readonly dir: 0 | 1;
   readonly num: number;
   readonly bytes: Uint8Array;
+  /** Bytes the capture lacks here (a gap in sequence numbers); `bytes` is then empty. Shown as "[N bytes missing in capture file]". */
+  readonly missing?: number;
 }
 
 export interface TcpStream {
