@@ -1,0 +1,534 @@
+/**
+ * The decoding worker's state and the DecoderApi's methods over it: the open
+ * capture (CaptureIndex), the displayed list (DisplayList: filter + sort), the
+ * display filter being applied, the counts posted to the main thread. Runs in
+ * the worker (decode-worker.ts); tests may also run it in-process.
+ *
+ * Arguments are checked here too (they crossed a thread boundary): anything off
+ * is a DecoderError('bad-argument') with a message a user can read.
+ */
+import { basename } from 'node:path';
+import { NotACaptureError } from '../../shared/capture/parser.js';
+import type { Dissected } from '../../shared/dissect/engine.js';
+import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import { walk } from '../../shared/dissect/tree.js';
+import { compileFilter, type CompiledFilter } from '../../shared/filter/index.js';
+import {
+  COLUMN_IDS, LIMITS, type ColumnId, type FilterCheck, type FindQuery, type PacketDetail, type Row, type SortOrder,
+  type TcpStream, type TcpdumpBlock, type TcpdumpMode, type ViewState, type WsConversationSummary, type WsMessage,
+} from '../../shared/ipc/contract.js';
+import { treeItems } from '../../shared/view/tree-items.js';
+import { openCaptureFile } from '../capture-file/index.js';
+import { CaptureIndex, Slicer, errorText, yieldToMessages } from './capture-index.js';
+import { DecoderError, type DecoderCounts, type OpenedCapture } from './decoder-api.js';
+import { DisplayList } from './display-list.js';
+import { containsBytes, hexPattern, stringPattern } from './find-bytes.js';
+import { PacketFlag } from './packet-store.js';
+import { saveCapture } from './save-capture.js';
+import { TcpdumpView } from './tcpdump-view.js';
+import { encodeViewOption, parseViewState, readSavedView } from './saved-view.js';
+
+const COUNTS_INTERVAL_MS = 100;
+const APPLICATION = 'Paquet';
+
+/** A display filter being applied to the packets indexed before it was set. */
+class FilterRun {
+  /** 1 when packet i passes; filled by the revisit for i < startCount, by the first pass after. */
+  passes: Uint8Array;
+  checked = 0;
+  cancelled = false;
+
+  constructor(
+    readonly text: string,
+    readonly filter: CompiledFilter,
+    readonly startCount: number,
+  ) {
+    this.passes = new Uint8Array(Math.max(1024, startCount));
+  }
+
+  mark(i: number, pass: boolean): void {
+    if (i >= this.passes.length) {
+      const grown = new Uint8Array(Math.max(i + 1, this.passes.length * 2));
+      grown.set(this.passes);
+      this.passes = grown;
+    }
+    this.passes[i] = pass ? 1 : 0;
+  }
+}
+
+function matches(filter: CompiledFilter, d: Dissected): boolean {
+  try {
+    return filter.matches(d);
+  } catch {
+    // A filter that cannot be evaluated on a packet (a bug, not user error) does not keep it.
+    return false;
+  }
+}
+
+export class DecoderService {
+  private readonly registry = defaultRegistry();
+  private cap: CaptureIndex | null = null;
+  private display: DisplayList | null = null;
+  private tcpdumpView: TcpdumpView | null = null;
+  /** The filter the displayed list reflects (null: none). */
+  private active: CompiledFilter | null = null;
+  private run: FilterRun | null = null;
+  private generation = 0;
+  private lastPost = 0;
+  private postTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly post: (counts: DecoderCounts) => void) {}
+
+  // ------------------------------------------------------------ file
+
+  async open(path: unknown, options: unknown): Promise<OpenedCapture> {
+    const file = text(path, 'path', LIMITS.pathChars);
+    if (file === '') throw bad('The file name is empty.');
+    const follow = isObject(options) && options.follow === true;
+    await this.close();
+    let reader;
+    try {
+      reader = await openCaptureFile(file, { follow });
+    } catch (e) {
+      throw new DecoderError('file', openMessage(file, e));
+    }
+    // A live capture followed before its header is written is still unknown: Paquet's capture program writes pcapng.
+    const format = reader.format === 'pcap' || reader.format === 'pcap-ns' ? 'pcap' : 'pcapng';
+    let view: ViewState | null = null;
+    if (reader.format === 'pcapng') view = await readSavedView(reader.dataPath).catch(() => null);
+    const cap = new CaptureIndex(reader, this.registry, {
+      treeWanted: () => this.active !== null || this.run !== null,
+      packet: (i, d) => this.firstPass(i, d),
+      changed: () => this.changed(),
+    }, follow);
+    this.cap = cap;
+    this.display = new DisplayList(cap.store);
+    this.tcpdumpView = new TcpdumpView({
+      dissect: (i, withTree) => cap.dissect(i, withTree),
+      tcpStream: (i) => cap.store.tcpStream[i]!,
+      baseSetters: (stream) => cap.baseSetters.get(stream),
+    });
+    this.active = null;
+    this.generation++;
+    cap.start();
+    this.changed();
+    return { format, gzip: reader.gzip, view };
+  }
+
+  async stopFollowing(): Promise<void> {
+    await this.cap?.stopFollowing();
+    this.changed();
+  }
+
+  async close(): Promise<void> {
+    const cap = this.cap;
+    if (!cap) return;
+    this.cancelRun();
+    this.cap = null;
+    this.display = null;
+    this.tcpdumpView = null;
+    this.active = null;
+    this.generation++;
+    await cap.close();
+    this.changed();
+  }
+
+  /** Stop posting counts (the worker is going away, or a test is done). */
+  dispose(): void {
+    if (this.postTimer) clearTimeout(this.postTimer);
+    this.postTimer = null;
+  }
+
+  // ------------------------------------------------------------ counts
+
+  counts(): DecoderCounts {
+    const cap = this.cap;
+    const display = this.display;
+    if (!cap || !display) {
+      return { packets: 0, displayed: 0, progress: 1, busy: null, warnings: [], generation: this.generation };
+    }
+    this.syncDisplay();
+    const run = this.run;
+    const indexing = cap.indexed < cap.total && cap.problems.length === 0;
+    return {
+      packets: cap.indexed,
+      displayed: display.length,
+      progress: run ? (run.startCount === 0 ? 1 : run.checked / run.startCount) : indexing ? cap.indexed / cap.total : 1,
+      busy: run ? 'filtering' : indexing ? 'indexing' : null,
+      warnings: [...this.readerWarnings(cap), ...cap.problems],
+      generation: this.generation,
+    };
+  }
+
+  /** While a live capture is still being written, its last record is often incomplete: not damage (yet). */
+  private readerWarnings(cap: CaptureIndex): string[] {
+    return cap.reader.warnings.filter((w) => !(cap.isFollowing && w.kind === 'truncated')).map((w) => w.message);
+  }
+
+  /** Post the counts at most every 100 ms, and always once after the last change. */
+  private changed(): void {
+    if (this.postTimer) return;
+    const wait = Math.max(0, this.lastPost + COUNTS_INTERVAL_MS - Date.now());
+    this.postTimer = setTimeout(() => {
+      this.postTimer = null;
+      this.lastPost = Date.now();
+      this.post(this.counts());
+    }, wait);
+  }
+
+  /** Merge newly indexed packets into a sorted list; rows already fetched are stale when that moved them. */
+  private syncDisplay(): void {
+    if (this.display?.mergeAppended()) this.generation++;
+  }
+
+  private firstPass(i: number, d: Dissected): void {
+    if (!this.active || matches(this.active, d)) this.display!.append(i);
+    if (this.run) this.run.mark(i, matches(this.run.filter, d));
+  }
+
+  // ------------------------------------------------------------ rows
+
+  rows(from: unknown, count: unknown): Row[] {
+    const { display, cap } = this.need();
+    const start = index(from, 'from');
+    const n = index(count, 'count');
+    if (n > LIMITS.rowsPerRequest) throw bad(`At most ${LIMITS.rowsPerRequest} rows can be asked for at once.`);
+    this.syncDisplay();
+    const end = Math.min(display.length, start + n);
+    const rows: Row[] = [];
+    for (let k = start; k < end; k++) rows.push(cap.store.row(display.at(k)));
+    return rows;
+  }
+
+  indexOf(num: unknown): number {
+    const { display, cap } = this.need();
+    const n = frameNumber(num);
+    if (n > cap.indexed) return -1;
+    this.syncDisplay();
+    return display.indexOf(n - 1);
+  }
+
+  sort(order: unknown): void {
+    const { display } = this.need();
+    display.setOrder(sortOrder(order));
+    this.generation++;
+    this.changed();
+  }
+
+  async find(query: unknown): Promise<{ index: number; num: number } | null> {
+    const { display, cap } = this.need();
+    const q = findQuery(query);
+    this.syncDisplay();
+    const total = display.length;
+    if (total === 0) return null;
+    let test: (i: number) => Promise<boolean>;
+    if (q.kind === 'filter') {
+      const compiled = compileFilter(q.text, this.registry);
+      if (!compiled.ok) throw bad(`Invalid filter: ${compiled.error.message}`);
+      const filter = compiled.filter;
+      test = async (i) => matches(filter, await cap.dissect(i, true));
+    } else {
+      const pattern = q.kind === 'hex' ? hexPattern(q.text) : stringPattern(q.text);
+      if (!pattern.ok) throw bad(pattern.message);
+      test = async (i) => containsBytes((await cap.reader.readPacket(i)).data, pattern.bytes, pattern.ignoreCase);
+    }
+    const step = q.backwards ? -1 : 1;
+    const after = Math.min(Math.max(q.after, -1), total);
+    // Every displayed packet once, starting next to `after` and wrapping around to it.
+    let start = after + step;
+    if (start < 0 || start >= total) start = step > 0 ? 0 : total - 1;
+    const slicer = new Slicer();
+    for (let k = 0; k < total; k++) {
+      const pos = (((start + k * step) % total) + total) % total;
+      const i = display.at(pos);
+      if (await test(i)) return { index: pos, num: i + 1 };
+      if (slicer.due()) {
+        await yieldToMessages();
+        if (this.display !== display) return null;
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------ display filter
+
+  checkFilter(filterText: unknown): FilterCheck {
+    const t = text(filterText, 'filter', LIMITS.filterChars);
+    const compiled = compileFilter(t, this.registry);
+    if (compiled.ok) return { ok: true };
+    const e = compiled.error;
+    // The contract's problem always covers at least one character: at the end of the text, the last one.
+    const start = Math.max(0, Math.min(e.column, Math.max(0, t.length - 1)));
+    const length = Math.max(1, Math.min(e.length, Math.max(1, t.length - start)));
+    return { ok: false, problem: { message: e.message, start, length, ...(e.suggestion ? { suggestion: e.suggestion } : {}) } };
+  }
+
+  async applyFilter(filterText: unknown): Promise<FilterCheck> {
+    const check = this.checkFilter(filterText);
+    if (!check.ok) return check;
+    const { display, cap } = this.need();
+    const t = filterText as string;
+    this.cancelRun();
+    if (t.trim() === '') {
+      this.active = null;
+      display.replace(allPackets(cap.indexed));
+      this.generation++;
+      this.changed();
+      return check;
+    }
+    const compiled = compileFilter(t, this.registry);
+    if (!compiled.ok) return check;
+    const run = new FilterRun(t, compiled.filter, cap.indexed);
+    this.run = run;
+    this.changed();
+    const superseded = (): boolean => run.cancelled || this.cap !== cap;
+    const slicer = new Slicer();
+    try {
+      for await (const rec of cap.records(allPackets(run.startCount))) {
+        if (superseded()) return check;
+        const d = cap.dissection.dissect(cap.frameInput(rec), true);
+        run.mark(rec.index, matches(run.filter, d));
+        run.checked++;
+        if (slicer.due()) {
+          this.changed();
+          await yieldToMessages();
+        }
+      }
+    } catch (e) {
+      // The file was closed under the filter (another file opened): nothing left to filter.
+      if (superseded()) return check;
+      if (this.run === run) this.run = null;
+      this.changed();
+      throw new DecoderError('file', `Reading the capture failed while filtering: ${errorText(e)}`);
+    }
+    if (superseded()) return check;
+    // Packets indexed while the filter ran were checked by the first pass; all are known now.
+    const shown: number[] = [];
+    for (let i = 0; i < cap.indexed; i++) if (run.passes[i]) shown.push(i);
+    this.active = run.filter;
+    this.run = null;
+    display.replace(Uint32Array.from(shown));
+    this.generation++;
+    this.changed();
+    return check;
+  }
+
+  /** A newer filter (or a closed file) replaces the one being applied; its caller still gets its check. */
+  private cancelRun(): void {
+    if (this.run) this.run.cancelled = true;
+    this.run = null;
+  }
+
+  // ------------------------------------------------------------ one packet
+
+  async detail(num: unknown): Promise<PacketDetail> {
+    const { cap } = this.need();
+    const i = this.packet(num);
+    const d = await cap.dissect(i, true);
+    const tree = d.tree ?? [];
+    let tcpStream: number | undefined;
+    for (const node of walk(tree)) {
+      if (node.def.abbrev === 'tcp.stream' && typeof node.value === 'number') {
+        tcpStream = node.value;
+        break;
+      }
+    }
+    const ws = cap.store.hasFlag(i, PacketFlag.WebSocket) && tcpStream !== undefined;
+    return {
+      num: i + 1,
+      summary: cap.store.row(i),
+      items: treeItems(tree),
+      // Copies: a view would carry its whole read buffer across the thread boundary.
+      sources: d.sources.map((s) => ({ name: s.name, bytes: s.tvb.bytes.slice() })),
+      comments: [...(d.ctx.frame.comments ?? [])],
+      ...(tcpStream !== undefined ? { tcpStream } : {}),
+      // The WebSocket conversation id is its TCP stream index (shared/view/ws-conversation.ts agrees).
+      ...(ws ? { wsConversation: tcpStream } : {}),
+    };
+  }
+
+  async setComment(num: unknown, comment: unknown): Promise<PacketDetail> {
+    const { cap } = this.need();
+    const i = this.packet(num);
+    const c = text(comment, 'comment', LIMITS.commentChars);
+    cap.comments.set(i, c === '' ? [] : [c]);
+    return this.detail(num);
+  }
+
+  // ------------------------------------------------------------ terminal
+
+  async tcpdump(from: unknown, count: unknown, mode: unknown): Promise<TcpdumpBlock[]> {
+    const { display } = this.need();
+    const view = this.tcpdumpView!;
+    const start = index(from, 'from');
+    const n = index(count, 'count');
+    if (n > LIMITS.tcpdumpPacketsPerRequest) throw bad(`At most ${LIMITS.tcpdumpPacketsPerRequest} packets can be asked for at once.`);
+    if (mode !== 'A' && mode !== 'X' && mode !== 'websocket') throw bad('The terminal mode must be A, X or websocket.');
+    this.syncDisplay();
+    const packets: number[] = [];
+    for (let k = start; k < Math.min(display.length, start + n); k++) packets.push(display.at(k));
+    return view.blocks(packets, mode as TcpdumpMode);
+  }
+
+  // ------------------------------------------------------------ follow
+
+  async followTcp(stream: unknown): Promise<TcpStream> {
+    const s = streamId(stream, 'stream');
+    const packets = await this.streamPackets(s, `There is no TCP stream ${s}.`);
+    const { followTcpStream } = await viewModule(() => import('../../shared/view/follow-tcp.js'));
+    return followTcpStream(packets, s);
+  }
+
+  async wsConversations(): Promise<WsConversationSummary[]> {
+    const { cap } = this.need();
+    const { wsConversationSummary } = await viewModule(() => import('../../shared/view/ws-conversation.js'));
+    const out: WsConversationSummary[] = [];
+    for (const s of [...cap.wsStreams].sort((a, b) => a - b)) {
+      const summary = wsConversationSummary(await this.streamPackets(s, ''), s);
+      if (summary) out.push(summary);
+    }
+    return out;
+  }
+
+  async wsMessages(id: unknown): Promise<WsMessage[]> {
+    const s = streamId(id, 'id');
+    const { wsMessages } = await viewModule(() => import('../../shared/view/ws-conversation.js'));
+    return wsMessages(await this.wsPackets(s));
+  }
+
+  async wsExport(id: unknown): Promise<string> {
+    const s = streamId(id, 'id');
+    const { wsMessages } = await viewModule(() => import('../../shared/view/ws-conversation.js'));
+    const { wsJsonLines } = await viewModule(() => import('../../shared/view/json-lines.js'));
+    return wsJsonLines(wsMessages(await this.wsPackets(s)));
+  }
+
+  private async wsPackets(stream: number): Promise<Dissected[]> {
+    const { cap } = this.need();
+    if (!cap.wsStreams.has(stream)) throw new DecoderError('not-found', `There is no WebSocket conversation ${stream}.`);
+    return this.streamPackets(stream, '');
+  }
+
+  /** The packets of a TCP stream, in frame order, dissected again with their trees. */
+  private async streamPackets(stream: number, missing: string): Promise<Dissected[]> {
+    const { cap } = this.need();
+    const list = cap.streams.get(stream);
+    if (!list) throw new DecoderError('not-found', missing || `There is no TCP stream ${stream}.`);
+    const out: Dissected[] = [];
+    for await (const rec of cap.records(list.slice())) out.push(cap.dissection.dissect(cap.frameInput(rec), true));
+    return out;
+  }
+
+  // ------------------------------------------------------------ save
+
+  async save(path: unknown, options: unknown): Promise<void> {
+    const { cap, display } = this.need();
+    const file = text(path, 'path', LIMITS.pathChars);
+    if (file === '') throw bad('The file name is empty.');
+    if (!isObject(options) || (options.which !== 'all' && options.which !== 'displayed')) {
+      throw bad('Say which packets to save: all or displayed.');
+    }
+    let view: ViewState | null = null;
+    if (options.view !== null && options.view !== undefined) {
+      view = parseViewState(options.view);
+      if (!view) throw bad('The view to save is not a valid view state.');
+      if (!encodeViewOption(view)) throw bad('The view is too large to save in the file.');
+    }
+    this.syncDisplay();
+    // All: every packet the file holds, indexed yet or not. Displayed: those the current filter kept so far.
+    const packets = options.which === 'all' ? allPackets(cap.total) : display.inFrameOrder();
+    await saveCapture(file, {
+      interfaces: cap.reader.interfaces,
+      records: cap.records(packets),
+      commentsOf: (rec) => cap.comments.get(rec.index) ?? rec.comments,
+      view,
+      application: APPLICATION,
+    });
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private need(): { cap: CaptureIndex; display: DisplayList } {
+    if (!this.cap || !this.display) throw new DecoderError('no-capture', 'No capture is open.');
+    return { cap: this.cap, display: this.display };
+  }
+
+  /** Packet index of a frame number that has been indexed. */
+  private packet(num: unknown): number {
+    const { cap } = this.need();
+    const n = frameNumber(num);
+    if (n > cap.indexed) throw new DecoderError('not-found', `There is no packet ${n} (${cap.indexed} packets so far).`);
+    return n - 1;
+  }
+}
+
+// ------------------------------------------------------------ argument checks
+
+function bad(message: string): DecoderError {
+  return new DecoderError('bad-argument', message);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function text(v: unknown, what: string, max: number): string {
+  if (typeof v !== 'string') throw bad(`The ${what} must be text.`);
+  if (v.length > max) throw bad(`The ${what} is too long (at most ${max} characters).`);
+  return v;
+}
+
+function index(v: unknown, what: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw bad(`${what} must be a whole number, 0 or more.`);
+  return v as number;
+}
+
+function frameNumber(v: unknown): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 1) throw bad('A packet number is a whole number from 1.');
+  return v as number;
+}
+
+function streamId(v: unknown, what: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw bad(`The ${what} must be a stream number, 0 or more.`);
+  return v as number;
+}
+
+function sortOrder(v: unknown): SortOrder | null {
+  if (v === null) return null;
+  if (!isObject(v) || !COLUMN_IDS.includes(v.column as ColumnId) || typeof v.descending !== 'boolean') {
+    throw bad(`A sort order names a column (${COLUMN_IDS.join(', ')}) and a direction.`);
+  }
+  return { column: v.column as ColumnId, descending: v.descending };
+}
+
+function findQuery(v: unknown): FindQuery {
+  if (!isObject(v) || (v.kind !== 'filter' && v.kind !== 'string' && v.kind !== 'hex')) throw bad('Find by filter, string or hex.');
+  const t = text(v.text, 'text to find', LIMITS.filterChars);
+  if (!Number.isSafeInteger(v.after) || (v.after as number) < -1) throw bad('Find starts after a displayed row (a whole number, or -1).');
+  if (v.backwards !== undefined && typeof v.backwards !== 'boolean') throw bad('"backwards" is true or false.');
+  return { kind: v.kind, text: t, after: v.after as number, ...(v.backwards ? { backwards: true } : {}) };
+}
+
+function allPackets(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+function openMessage(path: string, e: unknown): string {
+  const name = basename(path);
+  if (e instanceof NotACaptureError) return `${name} is ${e.message}.`;
+  switch ((e as { code?: string }).code) {
+    case 'ENOENT': return `${name} does not exist.`;
+    case 'EACCES': case 'EPERM': return `${name} cannot be read: permission denied.`;
+    case 'EISDIR': return `${name} is a folder, not a capture file.`;
+    default: return `${name} could not be opened: ${errorText(e)}`;
+  }
+}
+
+/** H2's analysis views are loaded on first use, so a problem in one cannot stop the worker from starting. */
+async function viewModule<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    throw new DecoderError('internal', `This view is not available: ${errorText(e)}`);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A capture of many packets through the real worker: indexing and filtering in
+ * slices (the worker answers meanwhile and reports progress), counts throttled,
+ * a newer filter cancelling an older one, sorting, and packets arriving under a sort.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DecoderCounts } from '../../main/worker/decoder-api.js';
+import type { Row } from '../../shared/ipc/contract.js';
+import { settled, TMP, workerDecoder, writeBigCapture, type TestDecoder } from './harness.js';
+
+const COPIES = 400;
+const dir = join(TMP, 'many');
+const path = join(dir, 'big.pcapng');
+
+async function allRows(d: TestDecoder, n: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let from = 0; from < n; from += 2000) rows.push(...(await d.rows(from, 2000)));
+  return rows;
+}
+
+describe('many packets (worker)', () => {
+  let d: TestDecoder;
+  let total = 0;
+  const posts: { at: number; c: DecoderCounts }[] = [];
+
+  beforeAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    total = writeBigCapture(path, COPIES);
+    d = workerDecoder();
+    d.onCounts((c) => posts.push({ at: performance.now(), c }));
+  });
+  afterAll(async () => {
+    await d.terminate();
+  });
+
+  it('indexes in slices, answering meanwhile, and posts counts at most every 100 ms', async () => {
+    await d.open(path, { follow: false });
+    const early = await d.counts();
+    const rows = await d.rows(0, 5);
+    expect(early.busy).toBe('indexing');
+    expect(early.packets).toBeLessThan(total);
+    expect(rows.length).toBeLessThanOrEqual(5);
+    const done = await settled(d, (c) => c.packets === total);
+    expect(done).toMatchObject({ packets: total, displayed: total, progress: 1, busy: null });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(posts.some((p) => p.c.busy === 'indexing' && p.c.packets > 0 && p.c.packets < total)).toBe(true);
+    expect(posts[posts.length - 1]!.c).toMatchObject({ packets: total, busy: null, progress: 1 });
+    // Posted 100 ms apart in the worker; the receiving side may see them a little closer.
+    for (let k = 1; k < posts.length; k++) expect(posts[k]!.at - posts[k - 1]!.at).toBeGreaterThan(60);
+    const counts = posts.map((p) => p.c.packets);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+  });
+
+  it('applies a filter in slices with progress; every copy keeps its WebSocket rows', async () => {
+    posts.length = 0;
+    expect(await d.applyFilter('websocket')).toEqual({ ok: true });
+    expect(await d.counts()).toMatchObject({ packets: total, displayed: 13 * COPIES, busy: null, progress: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(posts.some((p) => p.c.busy === 'filtering' && p.c.progress > 0 && p.c.progress < 1)).toBe(true);
+    const rows = await allRows(d, 13 * COPIES);
+    expect(new Set(rows.map((r) => r.protocol))).toEqual(new Set(['WebSocket']));
+  });
+
+  it('a newer filter cancels one being applied', async () => {
+    const [a, b] = await Promise.all([d.applyFilter('tcp.len > 0'), d.applyFilter('tcp.flags.reset == 1')]);
+    expect(a.ok && b.ok).toBe(true);
+    expect((await d.counts()).displayed).toBe(2 * COPIES);
+    const rows = await allRows(d, 2 * COPIES);
+    expect(rows.every((r) => r.info.includes('[RST]'))).toBe(true);
+    await d.applyFilter('');
+  });
+
+  it('sorts every row by Info, ties in frame order', async () => {
+    const before = await allRows(d, total);
+    await d.sort({ column: 'info', descending: true });
+    const sorted = await allRows(d, total);
+    const want = [...before].sort((x, y) => (x.info < y.info ? 1 : x.info > y.info ? -1 : x.num - y.num));
+    expect(sorted.map((r) => r.num)).toEqual(want.map((r) => r.num));
+    await d.sort(null);
+  });
+
+  it('merges packets that arrive under a sort into their places', async () => {
+    const full = readFileSync(path);
+    const growing = join(dir, 'growing.pcapng');
+    writeFileSync(growing, full.subarray(0, Math.floor(full.length / 3)));
+    await d.open(growing, { follow: true });
+    const part = await settled(d, (c) => c.packets > 0);
+    await d.sort({ column: 'length', descending: true });
+    const generation = (await d.counts()).generation;
+    writeFileSync(growing, full);
+    await settled(d, (c) => c.packets === total);
+    await d.stopFollowing();
+    expect(part.packets).toBeLessThan(total);
+    expect((await d.counts()).generation).toBeGreaterThan(generation);
+    const rows = await allRows(d, total);
+    const want = [...rows].sort((x, y) => y.length - x.length || x.num - y.num);
+    expect(rows.map((r) => r.num)).toEqual(want.map((r) => r.num));
+    expect(new Set(rows.map((r) => r.num)).size).toBe(total);
+  });
+});
