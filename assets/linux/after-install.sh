@@ -3,7 +3,7 @@
 # wireshark-common does for dumpcap: the capture program gets cap_net_raw and cap_net_admin,
 # and only root and the group may run it.
 set -e
-PROGRAM='/opt/Paquet/resources/app.asar.unpacked/dist/capture/paquet-dumpcap'
+PROGRAM='/opt/Paquet/resources/app/dist/capture/paquet-dumpcap'
 if ! getent group paquet >/dev/null; then
   groupadd --system paquet 2>/dev/null || addgroup --system paquet
 fi

@@ -1,8 +1,8 @@
 /**
  * Where the capture program lives. In the repository: dist/capture/, beside the sources or the
- * compiled JS. In a packaged app: unpacked next to app.asar (a program inside the archive cannot
- * be executed), or the copy the one-time permission step installed with capture capabilities
- * (AppImage), which is preferred there because the bundled one has none.
+ * compiled JS. In a packaged app: resources/app/dist/capture/ (the package is not an asar archive:
+ * see electron-builder.yml), or the copy the one-time permission step installed with capture
+ * capabilities (AppImage), which is preferred there because the bundled one has none.
  */
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
@@ -15,16 +15,22 @@ export const SYSTEM_CAPTURE_PROGRAM = `/usr/local/lib/paquet/${NAME}`;
 
 const ASAR = `${sep}app.asar${sep}`;
 
-/** A path inside app.asar as the same path in app.asar.unpacked, where asarUnpack puts executables. */
+/** A path inside app.asar as the same path in app.asar.unpacked (should the package ever become an archive again). */
 export function unpackedPath(p: string): string {
   return p.includes(ASAR) ? p.replace(ASAR, `${sep}app.asar.unpacked${sep}`) : p;
+}
+
+/** Running from a packaged app: Electron sets process.resourcesPath, and this file lies under it. */
+function packagedApp(here: string): boolean {
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  return typeof resources === 'string' && resources.length > 0 && here.startsWith(resources + sep);
 }
 
 /** Paths tried, in order: $PAQUET_DUMPCAP, then the packaged or repository locations. */
 export function captureProgramCandidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const fromEnv = process.env.PAQUET_DUMPCAP;
-  const packaged = here.includes(ASAR);
+  const packaged = packagedApp(here);
   const local = [
     resolve(here, '../../dist/capture', NAME), // running from the TypeScript sources (tests)
     resolve(here, '../../capture', NAME), // running from dist/main/capture/

@@ -62,14 +62,15 @@ describe('electron-builder.yml', () => {
     expect(Object.keys(pkg.dependencies ?? {})).not.toContain('electron');
   });
 
-  it('keeps the capture program outside the asar archive, where locate.ts and the post-install script look', async () => {
+  it('keeps the capture program an ordinary file, where locate.ts and the post-install script look', async () => {
     const c = await loadConfig();
-    expect(c.asarUnpack).toContain('dist/capture/**');
-    const inArchive = ['', 'opt', 'Paquet', 'resources', 'app.asar', 'dist', 'capture', 'paquet-dumpcap'].join(sep);
-    const unpacked = unpackedPath(inArchive);
-    expect(unpacked).toBe(['', 'opt', 'Paquet', 'resources', 'app.asar.unpacked', 'dist', 'capture', 'paquet-dumpcap'].join(sep));
+    expect(c.asar).toBe(false);
+    // locate.ts, compiled to resources/app/dist/main/capture/, looks in ../../capture.
+    const compiled = ['', 'opt', 'Paquet', 'resources', 'app', 'dist', 'main', 'capture'].join(sep);
+    const program = join(compiled, '..', '..', 'capture', 'paquet-dumpcap');
+    expect(unpackedPath(program)).toBe(program);
     const script = readFileSync(join(repo, c.deb.afterInstall), 'utf8');
-    expect(script).toContain(`PROGRAM='${unpacked}'`);
+    expect(script).toContain(`PROGRAM='${program}'`);
     expect(script).toContain('setcap cap_net_raw,cap_net_admin=eip');
     expect(script).toMatch(/groupadd --system paquet/);
     // The build writes the program where asarUnpack picks it up.
@@ -124,9 +125,9 @@ const electronDist = process.env.ELECTRON_OVERRIDE_DIST_PATH;
 if (!electronDist) console.log('packaging build test skipped: ELECTRON_OVERRIDE_DIST_PATH does not name an Electron dist (it cannot be downloaded here)');
 
 describe.skipIf(!electronDist)('an offline --dir build', () => {
-  it('puts the capture program, executable, outside the archive', () => {
+  it('puts the capture program, executable, where locate.ts finds it', () => {
     execFileSync(join(repo, 'node_modules', '.bin', 'electron-builder'), ['--dir', '--config', 'electron-builder.yml', `-c.electronDist=${electronDist}`], { cwd: repo, stdio: 'inherit' });
-    const program = join(repo, 'out', 'dist', 'linux-unpacked', 'resources', 'app.asar.unpacked', 'dist', 'capture', 'paquet-dumpcap');
+    const program = join(repo, 'out', 'dist', 'linux-unpacked', 'resources', 'app', 'dist', 'capture', 'paquet-dumpcap');
     expect(statSync(program).mode & 0o111).not.toBe(0);
   }, 300_000);
 });
