@@ -368,6 +368,8 @@ struct writer {
     size_t used;
     uint64_t file_bytes; /* bytes of this file, buffered ones included */
     int err;             /* errno of the first failed write, 0 if none */
+    /* Packets (and their captured bytes) that were counted but never reached the file: a failed write. */
+    uint64_t lost_packets, lost_bytes;
 };
 
 static size_t pad4(size_t n) { return (4 - (n & 3)) & 3; }
@@ -396,6 +398,37 @@ static void blk_str_opt(struct block *b, uint16_t code, const char *s) {
     if (s) blk_opt(b, code, s, strlen(s) > 65000 ? 65000 : strlen(s));
 }
 
+/* Blocks lie end to end in the buffer, each with its total length at offset 4 (host order, as written):
+   the end of the last block wholly inside the first `n` bytes. */
+static size_t whole_blocks(const unsigned char *p, size_t n) {
+    size_t at = 0;
+    while (n - at >= 12) {
+        uint32_t len;
+        memcpy(&len, p + at + 4, 4);
+        if (len < 12 || len > n - at) break;
+        at += len;
+    }
+    return at;
+}
+
+/* Count the packet blocks (EPB, type 6) in p[0..n) and their captured bytes (EPB offset 20). */
+static void count_packets(const unsigned char *p, size_t n, uint64_t *packets, uint64_t *bytes) {
+    size_t at = 0;
+    while (n - at >= 12) {
+        uint32_t type, len;
+        memcpy(&type, p + at, 4);
+        memcpy(&len, p + at + 4, 4);
+        if (len < 12 || len > n - at) break;
+        if (type == 6 && len >= 28) {
+            uint32_t caplen;
+            memcpy(&caplen, p + at + 20, 4);
+            (*packets)++;
+            *bytes += caplen;
+        }
+        at += len;
+    }
+}
+
 static int writer_drain(struct writer *w) {
     size_t done = 0;
     while (done < w->used) {
@@ -403,9 +436,12 @@ static int writer_drain(struct writer *w) {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             w->err = n < 0 ? errno : ENOSPC;
-            /* Cut back to the last whole block written, so readers see a clean end. */
-            off_t keep = (off_t)(w->file_bytes - w->used);
-            if (ftruncate(w->fd, keep) != 0) { /* nothing more to do: the error is reported */ }
+            /* A write may stop part-way (the disk filled): keep every block that made it whole and cut
+               the rest, so readers see a clean end and the file holds all that fit. */
+            size_t kept = whole_blocks(w->buf, done);
+            count_packets(w->buf + kept, w->used - kept, &w->lost_packets, &w->lost_bytes);
+            w->file_bytes = w->file_bytes - w->used + kept;
+            if (ftruncate(w->fd, (off_t)w->file_bytes) != 0) { /* nothing more to do: the error is reported */ }
             w->used = 0;
             return -1;
         }
@@ -661,6 +697,10 @@ static int open_output(struct capture *c) {
 
 static void report_write_error(struct capture *c) {
     int e = c->w.err;
+    /* The counts reported from now on are those of the packets in the file. */
+    c->packets -= c->w.lost_packets < c->packets ? c->w.lost_packets : c->packets;
+    c->bytes -= c->w.lost_bytes < c->bytes ? c->w.lost_bytes : c->bytes;
+    c->w.lost_packets = c->w.lost_bytes = 0;
     if (e == ENOSPC || e == EDQUOT)
         emit_error("disk-full", NULL, "the disk is full: cannot write more to %s (%s); the packets written before are kept",
                    c->w.path, strerror(e));

@@ -23,13 +23,17 @@ export const SAVE_JSONL_FILTERS: FileFilter[] = [{ name: 'JSON Lines', extension
 /** Buttons of the unsaved-packets question, by position; Cancel is the default and Escape. */
 export const DISCARD_BUTTONS = ['Discard', 'Cancel'] as const;
 
-export function discardQuestion(packets: number): MessageBoxOptions {
-  const count = packets === 1 ? '1 packet' : `${packets.toLocaleString('en-US')} packets`;
+export function discardQuestion(packets: number, comments = 0): MessageBoxOptions {
+  const plural = (n: number, one: string, many: string): string => (n === 1 ? `1 ${one}` : `${n.toLocaleString('en-US')} ${many}`);
+  const what = [
+    ...(packets > 0 ? [`${plural(packets, 'packet', 'packets')} that ${packets === 1 ? 'is' : 'are'} in no saved file`] : []),
+    ...(comments > 0 ? [plural(comments, 'edited packet comment', 'edited packet comments')] : []),
+  ];
   return {
     type: 'warning',
-    title: 'Unsaved packets',
-    message: `Discard ${count} that ${packets === 1 ? 'is' : 'are'} in no saved file?`,
-    detail: 'The live capture has not been saved. Choose Cancel, then File ▸ Save, to keep it.',
+    title: packets > 0 ? 'Unsaved packets' : 'Unsaved comments',
+    message: `Discard ${what.length > 0 ? what.join(' and ') : 'the unsaved changes'}?`,
+    detail: 'Choose Cancel, then File ▸ Save, to keep them.',
     buttons: [...DISCARD_BUTTONS],
     defaultId: 1,
     cancelId: 1,
@@ -78,8 +82,8 @@ export function createDialogs(window: BaseWindow, dialog: DialogModule): Dialogs
     },
     saveCapture: (defaultName) => saveAs(defaultName, SAVE_CAPTURE_FILTERS, 'pcapng', 'Save capture'),
     saveJsonLines: (defaultName) => saveAs(defaultName, SAVE_JSONL_FILTERS, 'jsonl', 'Export WebSocket messages'),
-    async confirmDiscard(packets) {
-      const question = discardQuestion(packets);
+    async confirmDiscard(packets, comments) {
+      const question = discardQuestion(packets, comments);
       const parent = attached();
       const { response } = parent ? await dialog.showMessageBox(parent, question) : await dialog.showMessageBox(question);
       return response === 0;

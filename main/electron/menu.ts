@@ -63,6 +63,8 @@ export const COMMAND_ENTRIES = {
   focusFilter: { command: 'focusFilter', label: 'Display Filter', accelerator: 'CmdOrCtrl+/' },
   followTcp: { command: 'followTcp', label: 'Follow TCP Stream', accelerator: 'CmdOrCtrl+Alt+Shift+T' },
   followWebSocket: { command: 'followWebSocket', label: 'Follow WebSocket' },
+  // Wireshark's Edit ▸ Packet Comment… shortcut; Ctrl+C with Alt is no copy, and no role uses it.
+  editComment: { command: 'editComment', label: 'Packet Comment…', accelerator: 'CmdOrCtrl+Alt+C' },
   // 'about' is a MenuCommand in the contract, but main shows the About box
   // itself (it works with no window open); the menu does not send it.
   about: { command: 'about', label: 'About Paquet' },
@@ -118,10 +120,20 @@ export function buildMenuTemplate(input: MenuInput, actions: MenuActions): MenuI
       ...(mac ? [] : [{ type: 'separator' } as const, { id: 'quit', role: 'quit' } as const]),
     ],
   });
-  // Copy and paste in the filter bar and dialogs need these roles on macOS (no Edit menu, no Cmd+C).
+  // Copy and paste in the filter bar and dialogs need these roles on macOS (no Edit menu, no Cmd+C); Packet Comment sits here as in Wireshark.
   template.push({
     label: top('Edit'),
-    submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+      { type: 'separator' },
+      c('editComment'),
+    ],
   });
   template.push({
     label: top('View'),

@@ -17,7 +17,10 @@ import { Session } from '../session/session.js';
 export interface HandlerDeps {
   dialogs: Dialogs;
   emit<K extends EventName>(name: K, payload: Events[K]): void;
-  /** Folder for recent files and filter history (JSON), e.g. Electron's userData. */
+  /**
+   * Folder for recent files and filter history (JSON), e.g. Electron's userData;
+   * live captures not yet saved are kept in its captures/ folder (recoverable after a crash).
+   */
   stateDir: string;
   appInfo(): AppInfo;
   /** Path of paquet-dumpcap; found by main/capture/locate.ts when absent. */
@@ -79,6 +82,9 @@ function dispatchTable(session: Session, deps: HandlerDeps): Dispatch {
     'file.save': ({ as, view }) => session.save(as, view),
     'file.exportDisplayed': ({ view }) => session.exportDisplayed(view),
     'file.confirmDiscard': () => session.mayDiscard(),
+    'file.recoverable': () => session.recoverable(),
+    'file.recover': ({ path }) => session.recover(path),
+    'file.discardRecoverable': ({ path }) => session.discardRecoverable(path),
 
     'capture.devices': () => session.devices(),
     'capture.checkFilter': (a) => session.checkCaptureFilter(a.interface, a.filter),

@@ -87,9 +87,10 @@ function terminalDialogs(saveDir: string): Dialogs {
     },
     saveCapture: (name) => savePath('Save capture as', name),
     saveJsonLines: (name) => savePath('Save JSON Lines as', name),
-    async confirmDiscard(packets) {
+    async confirmDiscard(packets, comments = 0) {
       if (!tty) return true;
-      return /^y(es)?$/i.test(await ask(`Drop ${packets} unsaved packets? [y/N] `));
+      const what = [packets > 0 ? `${packets} unsaved packets` : '', comments > 0 ? `${comments} unsaved comments` : ''].filter(Boolean).join(' and ');
+      return /^y(es)?$/i.test(await ask(`Drop ${what}? [y/N] `));
     },
   };
 }

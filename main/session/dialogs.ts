@@ -14,6 +14,11 @@ export interface Dialogs {
   saveCapture(defaultName: string): Promise<string | null>;
   /** Where to write a WebSocket conversation as JSON Lines; same `defaultName` rule. */
   saveJsonLines(defaultName: string): Promise<string | null>;
-  /** true: the user agrees to drop `packets` unsaved packets. */
-  confirmDiscard(packets: number): Promise<boolean>;
+  /**
+   * true: the user agrees to drop what is unsaved: `packets` packets that are
+   * in no saved file (a live or recovered capture; 0 when only comments
+   * changed) and `comments` packet comments edited since the last Save
+   * (0 or absent when none).
+   */
+  confirmDiscard(packets: number, comments?: number): Promise<boolean>;
 }

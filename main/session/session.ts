@@ -9,21 +9,29 @@
  * Every source gets its own decoder: opening a file or starting a capture
  * starts a new one and retires the old one only once the new source is open,
  * so a failed open leaves the window as it was.
+ *
+ * "Unsaved" (SessionState.unsaved, and the question before closing) covers
+ * live packets in no saved file and, since issue 8, packet comments edited
+ * since the last Save: nothing is ever lost silently. Live packets sit in a
+ * capture folder under the state folder until saved or dropped, so a crash
+ * loses nothing either: the next run offers to recover them (recovery.ts).
  */
 import { basename } from 'node:path';
 import type {
-  CaptureStatus, DeviceInfo, EventName, Events, FilterCheck, FindQuery, PacketDetail, RecentFile, Row, SaveResult, SessionSource,
-  SessionState, SortOrder, TcpStream, TcpdumpBlock, TcpdumpMode, ViewState, WsConversationSummary, WsMessage,
+  CaptureStatus, DeviceInfo, EventName, Events, FilterCheck, FindQuery, PacketDetail, RecentFile, RecoverableCapture, Row, SaveResult,
+  SessionSource, SessionState, SortOrder, TcpStream, TcpdumpBlock, TcpdumpMode, ViewState, WsConversationSummary, WsMessage,
 } from '../../shared/ipc/contract.js';
 import { listDevices, validateFilter } from '../capture/index.js';
 import type { DecoderApi, DecoderCounts } from '../worker/decoder-api.js';
 import { DecoderClient } from '../worker/decoder-client.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { CaptureFolder } from './capture-folder.js';
 import type { Dialogs } from './dialogs.js';
 import { SessionError } from './errors.js';
 import { filterHistory, recentFiles } from './history.js';
 import { captureFailure, LiveCapture } from './live-capture.js';
 import { besideFile, checkCaptureFile, checkSavePath, safeNamePart, timeStamp } from './paths.js';
+import { findRecoverable, type FoundCapture } from './recovery.js';
 import { Throttle } from './throttle.js';
 
 export type Emit = <K extends EventName>(name: K, payload: Events[K]) => void;
@@ -31,7 +39,7 @@ export type Emit = <K extends EventName>(name: K, payload: Events[K]) => void;
 export interface SessionDeps {
   readonly dialogs: Dialogs;
   readonly emit: Emit;
-  /** Folder of the recent-files and filter-history lists. */
+  /** Folder of the recent-files and filter-history lists, and of live captures not yet saved (captures/). */
   readonly stateDir: string;
   /** paquet-dumpcap's path; found by main/capture/locate.ts when absent. */
   readonly captureProgram?: string;
@@ -61,12 +69,17 @@ export class Session {
   private source: SessionSource = { kind: 'empty' };
   /** How the open file is stored: Save writes in place only over plain pcapng. */
   private fileFormat: { format: 'pcap' | 'pcapng'; gzip: boolean } | null = null;
-  /** The capture whose temporary file the decoder reads (running or ended, until the session moves on). */
+  /** The capture whose file the decoder reads (running or ended, until the session moves on). */
   private live: LiveCapture | null = null;
-  /** True from Start until the capture's packets are saved somewhere. */
+  /** The capture folder the decoder reads: the live capture's, or one recovered from an earlier run. */
+  private folder: CaptureFolder | null = null;
+  /** True from Start (or a recovery) until the capture's packets are saved somewhere. */
   private liveUnsaved = false;
-  /** Unsaved packets the user already agreed to drop (so a second question is not asked). */
-  private discardAgreedFor = 0;
+  /** Comments edited since the last Save, by frame number, with the stamp of their latest edit. */
+  private readonly editedComments = new Map<number, number>();
+  private editStamp = 0;
+  /** What the user already agreed to drop (so a second question is not asked): packets, and comments up to this stamp. */
+  private discardAgreed = { packets: 0, editStamp: 0 };
   private capture: CaptureStatus = IDLE;
   private elapsedTimer: NodeJS.Timeout | undefined;
   private counts: DecoderCounts = NO_COUNTS;
@@ -102,7 +115,8 @@ export class Session {
       busy: c.busy,
       displayFilter: this.displayFilter,
       sort: this.sort,
-      unsaved: this.unsavedPackets() > 0,
+      // Unsaved also covers edited comments (issue 8): they are in no file until Save.
+      unsaved: this.unsavedPackets() > 0 || this.editedComments.size > 0,
       capture: this.captureStatus(),
       warnings: c.warnings,
       generation: this.generationBase + c.generation,
@@ -134,13 +148,27 @@ export class Session {
 
   // ------------------------------------------------------------ discarding
 
-  /** True when the current packets may be dropped: nothing unsaved, or the user agreed. */
+  /**
+   * True when the current packets may be dropped: nothing unsaved (no live
+   * packets in no file, no edited comment), or the user agreed.
+   */
   async mayDiscard(): Promise<boolean> {
     const packets = this.unsavedPackets();
-    if (packets === 0 || packets <= this.discardAgreedFor) return true;
-    const agreed = await this.dialogs.confirmDiscard(packets);
-    if (agreed) this.discardAgreedFor = packets;
+    const comments = this.editedComments.size;
+    const stamp = this.editStamp;
+    if (packets === 0 && comments === 0) return true;
+    const agreedBefore = packets <= this.discardAgreed.packets && (comments === 0 || stamp <= this.discardAgreed.editStamp);
+    if (agreedBefore) return true;
+    const agreed = await this.dialogs.confirmDiscard(packets, comments);
+    if (agreed) this.discardAgreed = { packets, editStamp: stamp };
     return agreed;
+  }
+
+  /** Forget what the user agreed to drop, and the edited comments (a new source, or everything saved). */
+  private resetUnsaved(): void {
+    this.liveUnsaved = false;
+    this.editedComments.clear();
+    this.discardAgreed = { packets: 0, editStamp: 0 };
   }
 
   // ------------------------------------------------------------ files
@@ -218,11 +246,17 @@ export class Session {
       const target = inPlace && this.source.kind === 'file' ? this.source.path : await this.dialogs.saveCapture(this.saveName('.pcapng'));
       if (target === null) return CANCELLED;
       checkSavePath(target);
+      const savedStamp = this.editStamp;
       await decoder.save(target, { which: 'all', view });
       this.liveUnsaved = false;
-      this.discardAgreedFor = 0;
+      // Comments edited while the file was being written may have missed it: those stay unsaved.
+      for (const [num, stamp] of this.editedComments) if (stamp <= savedStamp) this.editedComments.delete(num);
+      this.discardAgreed = { packets: 0, editStamp: 0 };
       this.source = { kind: 'file', path: target, name: basename(target) };
       this.fileFormat = { format: 'pcapng', gzip: false };
+      // The capture folder's packets are in a saved file now: nothing there to recover after a crash.
+      const folder = this.folder;
+      if (folder) await folder.removeMarker().catch((e: Error) => this.log(`removing the marker of ${folder.dir}: ${e.message}`));
       await this.remember(target);
       this.changed();
       return { saved: true, path: target };
@@ -262,7 +296,7 @@ export class Session {
     const s = this.source;
     if (s.kind === 'file') return besideFile(s.path, suffix);
     if (s.kind === 'live') {
-      const when = this.live ? timeStamp(this.live.startTime) : timeStamp(new Date());
+      const when = timeStamp(this.folder ? new Date(this.folder.startedMs) : new Date());
       return `paquet-${safeNamePart(s.interface)}-${when}${suffix}`;
     }
     return `capture${suffix}`;
@@ -274,6 +308,82 @@ export class Session {
     } catch (e) {
       this.log(`the recent files list could not be written: ${(e as Error).message}`);
     }
+  }
+
+  // ------------------------------------------------------------ recovery
+
+  /** Unsaved live captures left by processes that are gone (crash, kill -9, power cut), newest first. */
+  async recoverable(): Promise<RecoverableCapture[]> {
+    const found = await findRecoverable(this.deps.stateDir, this.log);
+    return found.map(({ path, startedMs, bytes, interface: iface }) => ({ path, startedMs, bytes, interface: iface }));
+  }
+
+  /** One of them, by the path file.recoverable gave; anything else is refused. */
+  private async offered(path: string): Promise<FoundCapture> {
+    const found = (await findRecoverable(this.deps.stateDir, this.log)).find((r) => r.path === path);
+    if (!found) throw new SessionError('bad-argument', `${path} is not one of the captures that can be recovered (it may have been recovered or discarded meanwhile)`);
+    return found;
+  }
+
+  /**
+   * Open a capture left unsaved by an earlier run, as an unsaved live capture
+   * (closing asks, Save shows the dialog). Its folder becomes this session's:
+   * deleted when the user drops it, its marker removed once saved.
+   */
+  recover(path: string): Promise<SaveResult> {
+    return this.serial(async () => {
+      this.refuseWhileCapturing('recovering a capture');
+      const found = await this.offered(path);
+      if (!(await this.mayDiscard())) return CANCELLED;
+      const filter = found.marker?.filter ?? '';
+      let claimed;
+      try {
+        claimed = await CaptureFolder.claim(this.deps.stateDir, found.dir, { interface: found.interface, filter, startedMs: found.startedMs });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new SessionError('not-found', 'This capture was recovered or discarded meanwhile (by another window?).');
+        throw new SessionError('file', `the capture in ${found.dir} cannot be taken over: ${(e as Error).message}`);
+      }
+      let decoder: DecoderApi | undefined;
+      try {
+        decoder = await this.newDecoder();
+        await decoder.open(claimed.folder.file, { follow: false });
+      } catch (e) {
+        if (decoder) await this.retire(decoder);
+        // Offered again next time, where the user can also discard it.
+        await claimed.release().catch((r: Error) => this.log(`giving back ${claimed.folder.dir}: ${r.message}`));
+        throw e;
+      }
+      await this.adopt(decoder, { kind: 'live', interface: found.interface ?? 'recovered', filter }, null, claimed.folder);
+      this.liveUnsaved = true;
+      this.capture = IDLE;
+      await this.carryView(this.displayFilter, this.sort);
+      this.changes.flush();
+      return { saved: true, path: claimed.folder.file };
+    });
+  }
+
+  /**
+   * Delete one of them for good (the renderer asked the user first). Not
+   * queued behind the session's own operations: it never touches the open source.
+   */
+  async discardRecoverable(path: string): Promise<boolean> {
+    const found = await this.offered(path);
+    const info = { interface: found.interface, filter: found.marker?.filter ?? '', startedMs: found.startedMs };
+    let claimed;
+    try {
+      // Taken over first, so a window recovering it at the same moment either gets it whole or not at all.
+      claimed = await CaptureFolder.claim(this.deps.stateDir, found.dir, info);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; // gone already
+      throw new SessionError('file', `the capture in ${found.dir} cannot be deleted: ${(e as Error).message}`);
+    }
+    try {
+      await claimed.folder.remove();
+    } catch (e) {
+      throw new SessionError('file', `the capture in ${claimed.folder.dir} cannot be deleted: ${(e as Error).message}`);
+    }
+    return true;
   }
 
   // ------------------------------------------------------------ live capture
@@ -309,7 +419,7 @@ export class Session {
       let live: LiveCapture;
       try {
         live = await LiveCapture.start(
-          { ...o, ...(this.deps.captureProgram !== undefined ? { program: this.deps.captureProgram } : {}) },
+          { ...o, stateDir: this.deps.stateDir, ...(this.deps.captureProgram !== undefined ? { program: this.deps.captureProgram } : {}) },
           { changed: () => this.changed(), died: (capture, problem) => this.captureDied(capture, problem) },
         );
       } catch (e) {
@@ -329,7 +439,7 @@ export class Session {
         this.changed();
         throw e;
       }
-      await this.adopt(decoder, { kind: 'live', interface: o.interface, filter: o.filter }, live);
+      await this.adopt(decoder, { kind: 'live', interface: o.interface, filter: o.filter }, live, live.folder);
       this.liveUnsaved = true;
       this.capture = { state: 'running', interface: o.interface, filter: o.filter, captured: 0, dropped: 0, elapsed: 0 };
       this.elapsedTimer = setInterval(() => this.changed(), 1000).unref();
@@ -433,8 +543,15 @@ export class Session {
     return this.requireCapture().detail(num);
   }
 
-  setComment(num: number, comment: string): Promise<PacketDetail> {
-    return this.requireCapture().setComment(num, comment);
+  /** Edit a packet's comment; the session is unsaved until the next Save writes it. */
+  async setComment(num: number, comment: string): Promise<PacketDetail> {
+    const decoder = this.requireCapture();
+    const detail = await decoder.setComment(num, comment);
+    if (this.decoder === decoder) {
+      this.editedComments.set(num, ++this.editStamp);
+      this.changed();
+    }
+    return detail;
   }
 
   tcpdump(from: number, count: number, mode: TcpdumpMode): Promise<TcpdumpBlock[]> {
@@ -483,25 +600,30 @@ export class Session {
     }
   }
 
-  /** Make `decoder` (already open on `source`) the session's, and retire the previous source. */
-  private async adopt(decoder: DecoderApi, source: SessionSource, live: LiveCapture | null): Promise<void> {
+  /**
+   * Make `decoder` (already open on `source`) the session's, and retire the
+   * previous source. `folder`: the capture folder the decoder reads (a live
+   * or recovered capture), deleted when the session moves on from it.
+   */
+  private async adopt(decoder: DecoderApi, source: SessionSource, live: LiveCapture | null, folder: CaptureFolder | null = null): Promise<void> {
     if (this.disposed) {
       await this.retire(decoder);
       if (live) {
         await live.stop();
         await live.removeFiles();
       }
+      // A recovered folder stays: it is this process's now, and offered again once this process is gone.
       throw new SessionError('internal', 'the window was closed');
     }
     const old = this.decoder;
-    const oldLive = this.live;
+    const oldFolder = this.folder;
     this.generationBase = this.state().generation + 1;
     this.decoder = decoder;
     this.live = live;
+    this.folder = folder;
     this.source = source;
     this.fileFormat = null;
-    this.liveUnsaved = false;
-    this.discardAgreedFor = 0;
+    this.resetUnsaved();
     this.counts = NO_COUNTS;
     decoder.onCounts((c) => {
       if (this.decoder !== decoder) return;
@@ -510,8 +632,8 @@ export class Session {
     });
     this.counts = await decoder.counts();
     if (old) await this.retire(old);
-    // The user agreed to move on, and the old decoder no longer reads the old capture's file.
-    if (oldLive) await oldLive.removeFiles().catch((e: Error) => this.log(`removing ${oldLive.dir}: ${e.message}`));
+    // The user agreed to move on (or saved), and the old decoder no longer reads the old capture's file.
+    if (oldFolder) await oldFolder.remove().catch((e: Error) => this.log(`removing ${oldFolder.dir}: ${e.message}`));
   }
 
   /** Re-apply the display filter and sort on a new source; a filter that no longer compiles is dropped. */
@@ -553,16 +675,27 @@ export class Session {
 
   // ------------------------------------------------------------ end
 
-  /** The window is closing (the user already agreed to lose unsaved packets): stop everything, delete temporary files. */
+  /**
+   * The window is closing: stop everything, and delete the capture folder if
+   * its packets are saved or the user agreed to drop them (mayDiscard). A
+   * window closed without asking (a browser tab of the WebSocket bridge, a
+   * failed question) keeps the folder: offered for recovery once this
+   * process has ended, never dropped silently.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.changes.stop();
     clearInterval(this.elapsedTimer);
     const live = this.live;
+    const folder = this.folder;
+    const unsaved = this.unsavedPackets();
+    const dropAgreed = unsaved === 0 || unsaved <= this.discardAgreed.packets;
     if (live?.running) await live.stop();
     if (this.decoder) await this.retire(this.decoder);
     this.decoder = null;
-    if (live) await live.removeFiles().catch((e: Error) => this.log(`removing ${live.dir}: ${e.message}`));
+    if (!folder) return;
+    if (dropAgreed) await folder.remove().catch((e: Error) => this.log(`removing ${folder.dir}: ${e.message}`));
+    else this.log(`${unsaved} unsaved packets are kept in ${folder.dir}: the next start of Paquet offers to recover them`);
   }
 }

@@ -250,6 +250,15 @@ export interface RecentFile {
 /** Where a save or export went; `cancelled` when the user closed the dialog. */
 export type SaveResult = { readonly saved: true; readonly path: string } | { readonly saved: false; readonly cancelled: true };
 
+/** A live capture left behind by a window or app that ended before it was saved (crash, kill -9). */
+export interface RecoverableCapture {
+  readonly path: string;
+  /** When its capture started (ms since the epoch), and its size on disk. */
+  readonly startedMs: number;
+  readonly bytes: number;
+  readonly interface: string | null;
+}
+
 export interface FindQuery {
   readonly kind: 'filter' | 'string' | 'hex';
   readonly text: string;
@@ -296,6 +305,12 @@ export interface Requests {
   'file.exportDisplayed': [{ view: ViewState }, SaveResult];
   /** Before close/quit/new capture: true when it is fine to drop the current packets (asks the user if unsaved). */
   'file.confirmDiscard': [undefined, boolean];
+  /** Unsaved live captures found from earlier runs (offered once at start). */
+  'file.recoverable': [undefined, RecoverableCapture[]];
+  /** Open one of them as an unsaved capture (path must come from file.recoverable). */
+  'file.recover': [{ path: string }, SaveResult];
+  /** Delete one of them for good. */
+  'file.discardRecoverable': [{ path: string }, boolean];
 
   // Live capture.
   'capture.devices': [undefined, DeviceInfo[]];
@@ -349,6 +364,7 @@ export type MenuCommand =
   | 'find'
   | 'followTcp'
   | 'followWebSocket'
+  | 'editComment'
   | 'about';
 
 /** Main → renderer. */
@@ -375,6 +391,7 @@ export interface PaquetApi {
 export const REQUEST_NAMES: readonly RequestName[] = [
   'app.info', 'session.state',
   'file.open', 'file.openRecent', 'file.openDropped', 'file.recent', 'file.save', 'file.exportDisplayed', 'file.confirmDiscard',
+  'file.recoverable', 'file.recover', 'file.discardRecoverable',
   'capture.devices', 'capture.checkFilter', 'capture.start', 'capture.stop',
   'rows.get', 'rows.indexOf', 'rows.sort', 'rows.find',
   'filter.check', 'filter.apply', 'filter.history',

@@ -161,6 +161,10 @@ const validators: Validators = {
   },
   'file.exportDisplayed': (v, w) => ({ view: viewState(object(v, w, ['view']).view, `${w}.view`) }),
   'file.confirmDiscard': noArgs,
+  'file.recoverable': noArgs,
+  // The session also checks that the path is one file.recoverable offers now.
+  'file.recover': (v, w) => ({ path: path(object(v, w, ['path']).path, `${w}.path`) }),
+  'file.discardRecoverable': (v, w) => ({ path: path(object(v, w, ['path']).path, `${w}.path`) }),
 
   'capture.devices': noArgs,
   'capture.checkFilter': (v, w) => {
@@ -220,14 +224,19 @@ const validators: Validators = {
   'websocket.export': (v, w) => ({ id: int(object(v, w, ['id']).id, `${w}.id`, 0, MAX) }),
 };
 
-/** Check one request's arguments; the message names the request and the bad field. */
+/**
+ * Check one request's arguments; the message names the request and the bad
+ * field. Never throws: arguments that cannot even be looked at (a Proxy whose
+ * traps throw, possible only for a caller inside main) are refused too.
+ */
 export function validateArgs<K extends RequestName>(name: K, args: unknown): Validation<RequestArgs<K>> {
   try {
     const validate = validators[name] as (a: unknown, w: string) => RequestArgs<K>;
     return { ok: true, args: validate(args, 'args') };
   } catch (e) {
     if (e instanceof Bad) return { ok: false, message: `${name}: ${e.message}` };
-    throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    return { ok: false, message: `${name}: the arguments cannot be read (${why.slice(0, 200)})` };
   }
 }
 

@@ -42,6 +42,7 @@ const EXPECTED: [MenuCommand, string | undefined][] = [
   ['focusFilter', 'CmdOrCtrl+/'],
   ['followTcp', 'CmdOrCtrl+Alt+Shift+T'],
   ['followWebSocket', undefined],
+  ['editComment', 'CmdOrCtrl+Alt+C'],
 ];
 
 describe.each(['linux', 'win32', 'darwin'] as const)('the menu on %s', (platform) => {

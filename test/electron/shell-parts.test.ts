@@ -58,6 +58,8 @@ describe('dialogs', () => {
     const q = discardQuestion(1234);
     expect(q.message).toBe('Discard 1,234 packets that are in no saved file?');
     expect(discardQuestion(1).message).toBe('Discard 1 packet that is in no saved file?');
+    expect(discardQuestion(0, 2).message).toBe('Discard 2 edited packet comments?');
+    expect(discardQuestion(3, 1).message).toBe('Discard 3 packets that are in no saved file and 1 edited packet comment?');
     expect(q.buttons).toEqual([...DISCARD_BUTTONS]);
     expect(q.buttons![q.defaultId!]).toBe('Cancel');
     expect(q.buttons![q.cancelId!]).toBe('Cancel');

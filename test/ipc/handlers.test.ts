@@ -84,6 +84,30 @@ describe('requests in general', () => {
     expect(errorOf(await w.call('rows.get', { from: 0, count: 5000 }))).toMatchObject({ code: 'bad-argument', message: expect.stringContaining('args.count') });
   });
 
+  it('never throws for hostile arguments: oversized, deep, not plain, unreadable (a Proxy whose traps throw)', async () => {
+    const w = world();
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 50_000; i++) deep = { a: deep };
+    const trap = (): never => {
+      throw new Error('trap');
+    };
+    const hostile: [string, unknown][] = [
+      ['file.openDropped', { path: '/'.repeat(10_000_000) }],
+      ['file.recover', { path: ['/a'] }],
+      ['file.discardRecoverable', deep],
+      ['file.save', { as: true, view: { ...VIEW, paneSizes: new Array(1_000_000).fill(0) } }],
+      ['filter.apply', new Proxy({ text: 'tcp' }, { ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap })],
+      ['packet.setComment', { num: 1, comment: new String('x') }],
+      ['capture.start', Object.create({ interface: 'lo', filter: '' }) as object],
+    ];
+    for (const [name, args] of hostile) {
+      const reply = await w.handlers.handle(name, args);
+      expect(errorOf(reply).code, name).toBe('bad-argument');
+      expect(errorOf(reply).message.length, name).toBeLessThan(400);
+    }
+    expect(w.log.decoders).toEqual([]);
+  });
+
   it('says no-capture for packet requests on an empty window', async () => {
     const w = world();
     expect(await state(w)).toMatchObject({ source: { kind: 'empty' }, packets: 0, unsaved: false, capture: { state: 'idle' } });

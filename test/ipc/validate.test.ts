@@ -15,6 +15,9 @@ const GOOD: Record<RequestName, unknown[]> = {
   'file.save': [{ as: false, view: VIEW }, { as: true, view: { ...VIEW, selected: null, sort: null, columnWidths: {}, paneSizes: [] } }],
   'file.exportDisplayed': [{ view: VIEW }],
   'file.confirmDiscard': [undefined],
+  'file.recoverable': [undefined],
+  'file.recover': [{ path: '/home/u/.config/Paquet/captures/123-a1b2c3/live.pcapng' }],
+  'file.discardRecoverable': [{ path: '/home/u/.config/Paquet/captures/123-a1b2c3/live.pcapng' }],
   'capture.devices': [undefined],
   'capture.checkFilter': [{ interface: 'lo', filter: '' }, { interface: '\\Device\\NPF_{1234}', filter: 'tcp port 80' }],
   'capture.start': [
@@ -52,6 +55,20 @@ const BAD: Partial<Record<RequestName, [unknown, string][]>> = {
     [{ path: '/' + 'a'.repeat(LIMITS.pathChars) }, 'too long'],
     [{ path: '/a', extra: 1 }, 'unknown field "extra"'],
     [['/a'], 'must be an object, not an array'],
+  ],
+  'file.recoverable': [[{ path: '/a' }, 'takes no arguments']],
+  'file.recover': [
+    [undefined, 'must be an object'],
+    [{}, 'args.path is missing'],
+    [{ path: 1 }, 'args.path must be a string'],
+    [{ path: '' }, 'args.path is empty'],
+    [{ path: '/a\0b' }, 'NUL'],
+    [{ path: '/a', all: true }, 'unknown field "all"'],
+  ],
+  'file.discardRecoverable': [
+    [{}, 'args.path is missing'],
+    [{ path: null }, 'args.path must be a string, not null'],
+    [{ path: 'x'.repeat(LIMITS.pathChars + 1) }, 'too long'],
   ],
   'file.save': [
     [{ as: 'yes', view: VIEW }, 'args.as must be true or false'],
@@ -178,5 +195,152 @@ describe('request validation', () => {
     const v = validateArgs('file.save', { as: true, view: VIEW });
     expect(v.ok && v.args.view).toEqual(VIEW);
     expect(v.ok && v.args.view).not.toBe(VIEW);
+  });
+});
+
+// ---------------------------------------------------------------- hostile shapes, for every request
+
+type Path = readonly (string | number)[];
+interface Leaf {
+  readonly path: Path;
+  readonly kind: 'string' | 'array' | 'object';
+}
+
+/** Every string, array and object inside a good argument (the argument itself included), by path. */
+function leaves(v: unknown, path: Path = []): Leaf[] {
+  if (typeof v === 'string') return [{ path, kind: 'string' }];
+  if (Array.isArray(v)) return [{ path, kind: 'array' }];
+  if (typeof v === 'object' && v !== null) {
+    return [{ path, kind: 'object' }, ...Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]))];
+  }
+  return [];
+}
+
+/** A copy of `v` with the value at `path` replaced. */
+function replaced(v: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  const copy = { ...(v as Record<string, unknown>) };
+  copy[head as string] = replaced(copy[head as string], rest, value);
+  return copy;
+}
+
+const where = (path: Path): string => ['args', ...path].join('.');
+
+/** {a:{a:{...}}} `depth` levels deep, built without recursion. */
+function deeplyNested(depth: number): Record<string, unknown> {
+  let o: Record<string, unknown> = { a: 1 };
+  for (let i = 0; i < depth; i++) o = { a: o };
+  return o;
+}
+
+class Instance {
+  path = '/a';
+  text = 'tcp';
+}
+
+/** Objects that are not plain data: each must be refused wherever an object, a string or an array is expected. */
+const NOT_PLAIN: [string, () => unknown][] = [
+  ['a Date', () => new Date(0)],
+  ['a Map', () => new Map([['path', '/a']])],
+  ['a Set', () => new Set(['/a'])],
+  ['a Uint8Array', () => new Uint8Array([47, 97])],
+  ['a function', () => () => '/a'],
+  ['a class instance', () => new Instance()],
+  ['an object inheriting its fields', () => Object.create({ path: '/a', text: 'tcp', num: 1 }) as object],
+  ['a boxed string', () => new String('/a')],
+  ['a RegExp', () => /a/],
+  ['a Promise', () => Promise.resolve('/a')],
+  ['an Error', () => new Error('/a')],
+  ['a Proxy whose traps throw', () => new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } })],
+];
+
+/** Requests taking an object, with their good arguments. */
+const WITH_OBJECT = REQUEST_NAMES.filter((n) => typeof GOOD[n][0] === 'object' && GOOD[n][0] !== null);
+const WITHOUT_ARGS = REQUEST_NAMES.filter((n) => GOOD[n][0] === undefined);
+
+function refused(name: RequestName, args: unknown, label: string): string {
+  const t0 = performance.now();
+  const r = validateRequest(name, args);
+  const ms = performance.now() - t0;
+  expect(r.ok, `${name} ${label}`).toBe(false);
+  // A hostile argument costs little to refuse (the bound is loose: the test machine is shared; 100,000
+  // unknown keys take ~100 ms just to list), and is not echoed back whole in the message.
+  expect(ms, `${name} ${label} took ${ms.toFixed(1)} ms`).toBeLessThan(1500);
+  const message = r.ok ? '' : r.message;
+  expect(message.startsWith(`${name}: `), message).toBe(true);
+  expect(message.length, message.slice(0, 200)).toBeLessThan(400);
+  return message;
+}
+
+describe('hostile arguments, for every request', () => {
+  const HUGE = 'x'.repeat(10_000_000);
+  const HUGE_ARRAY = new Array<number>(1_000_000).fill(0.5);
+
+  it('has requests with strings to try (the table below is not empty by mistake)', () => {
+    const withStrings = WITH_OBJECT.filter((n) => leaves(GOOD[n][0]).some((l) => l.kind === 'string'));
+    expect(withStrings).toEqual(expect.arrayContaining(['file.openRecent', 'file.recover', 'file.discardRecoverable', 'file.save', 'capture.start', 'rows.find', 'filter.apply', 'packet.setComment', 'tcpdump.lines']));
+    expect(WITHOUT_ARGS).toEqual(expect.arrayContaining(['file.recoverable', 'app.info']));
+  });
+
+  for (const name of WITH_OBJECT) {
+    const good = GOOD[name][0];
+    const all = leaves(good);
+
+    it(`${name}: an oversized string or array in place of any string field is refused, naming the field`, () => {
+      for (const leaf of all.filter((l) => l.kind === 'string')) {
+        const m = refused(name, replaced(good, leaf.path, HUGE), `${where(leaf.path)} = 10M characters`);
+        expect(m).toContain(where(leaf.path));
+        expect(m).not.toContain('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'); // at most 40 characters of it are quoted
+        refused(name, replaced(good, leaf.path, HUGE_ARRAY), `${where(leaf.path)} = an array of 1M`);
+        refused(name, replaced(good, leaf.path, [HUGE]), `${where(leaf.path)} = [10M characters]`);
+      }
+    });
+
+    it(`${name}: an oversized array, or an array of strings, in place of any array field is refused`, () => {
+      for (const leaf of all.filter((l) => l.kind === 'array')) {
+        const m = refused(name, replaced(good, leaf.path, HUGE_ARRAY), `${where(leaf.path)} = an array of 1M`);
+        expect(m).toContain(where(leaf.path));
+        refused(name, replaced(good, leaf.path, [HUGE]), `${where(leaf.path)} = [10M characters]`);
+        refused(name, replaced(good, leaf.path, HUGE), `${where(leaf.path)} = 10M characters`);
+      }
+    });
+
+    it(`${name}: deeply nested objects anywhere are refused without recursion`, () => {
+      const deep = deeplyNested(100_000);
+      for (const leaf of all) {
+        refused(name, replaced(good, leaf.path, deep), `${where(leaf.path)} = 100000 levels deep`);
+        // An extra field holding a deep object, next to valid ones.
+        if (leaf.kind === 'object') {
+          const m = refused(name, replaced(good, [...leaf.path, 'extra'], deep), `${where([...leaf.path, 'extra'])} = deep`);
+          expect(m).toContain('unknown field "extra"');
+        }
+      }
+    });
+
+    it(`${name}: objects that are not plain data are refused wherever an object, a string or an array goes`, () => {
+      for (const leaf of all) {
+        for (const [label, make] of NOT_PLAIN) {
+          // An object inheriting its fields may stand where a free-form map goes (columnWidths takes {}):
+          // it is refused there because it is not plain, which is the point of the check.
+          refused(name, replaced(good, leaf.path, make()), `${where(leaf.path)} = ${label}`);
+        }
+      }
+    });
+
+    it(`${name}: a huge number of unknown fields is refused`, () => {
+      const many: Record<string, number> = {};
+      for (let i = 0; i < 100_000; i++) many[`k${i}`] = i;
+      refused(name, { ...(good as object), ...many }, '100000 extra fields');
+    });
+  }
+
+  it('requests without arguments refuse oversized, deep and odd ones', () => {
+    for (const name of WITHOUT_ARGS) {
+      refused(name, HUGE, '10M characters');
+      refused(name, HUGE_ARRAY, 'an array of 1M');
+      refused(name, deeplyNested(100_000), 'deep');
+      for (const [label, make] of NOT_PLAIN) refused(name, make(), label);
+    }
   });
 });

@@ -219,6 +219,22 @@ describe('the WebSocket', () => {
     ws.close();
   });
 
+  it('answers deeply nested messages (JSON the decoder cannot even revive) with an error, and keeps the connection', async () => {
+    const { b } = await bridge();
+    const ws = await connect(wsUrl(b), origin(b));
+    const box = inbox(ws);
+    // 400,000 levels in under 1 MiB: reviving it overflows the stack; the bridge answers, it does not crash.
+    const depth = 400_000;
+    ws.send(`{"id":1,"name":"file.recover","args":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    expect(await box.next(() => true)).toMatchObject({ id: null, reply: { error: { code: 'bad-argument' } } });
+    // Nested deep enough to be unusual but parsed: refused by validation, naming the field.
+    ws.send(`{"id":2,"name":"file.recover","args":{"path":${'['.repeat(1000)}${']'.repeat(1000)}}}`);
+    expect(await box.next((m) => m.id === 2)).toMatchObject({ reply: { error: { code: 'bad-argument', message: expect.stringContaining('args.path must be a string') } } });
+    ws.send(encodeWire({ id: 3, name: 'file.recoverable' }));
+    expect(await box.next((m) => m.id === 3)).toMatchObject({ reply: [] });
+    ws.close();
+  });
+
   it('closes with 1009 on a message over the size cap (1 MiB by default)', async () => {
     const { b } = await bridge();
     const ws = await connect(wsUrl(b), origin(b));

@@ -2,9 +2,10 @@
  * Live capture through the session, with the fake capture program
  * (fake-dumpcap.ts) and the fake decoder: no root needed. Start, counters,
  * stop, errors with their codes, a program that dies on its own, and the
- * temporary folder's life (kept until the user moves on or closes).
+ * capture folder's life (under the state folder, with its marker; kept until
+ * the user moves on or closes).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { createHandlers, type Handlers } from '../../main/ipc/handlers.js';
 import { APP_INFO, DecoderLog, EventRecorder, FakeDialogs } from './fakes.js';
 import { fakeDumpcap } from './fake-dumpcap.js';
 
-// The session makes its temporary folders in os.tmpdir(): point it at a folder of this file's own.
+// Capture folders go under the state folder, never os.tmpdir(): TMPDIR points at a folder of this
+// file's own so that a stray one there would be seen.
 const savedTmp = process.env.TMPDIR;
 let tmp = '';
 let program = '';
@@ -46,7 +48,8 @@ function setup(captureProgram = program) {
   return { log, dialogs, events, handlers, call };
 }
 
-const liveDirs = (): string[] => readdirSync(tmp).filter((n) => n.startsWith('paquet-live-'));
+const capturesDir = (): string => join(tmp, 'state', 'captures');
+const liveDirs = (): string[] => (existsSync(capturesDir()) ? readdirSync(capturesDir()) : []);
 const state = async (call: (n: string) => Promise<unknown>): Promise<SessionState> => (await call('session.state')) as SessionState;
 
 describe('capture devices and filters', () => {
@@ -83,9 +86,14 @@ describe('starting and stopping', () => {
     const d = log.last;
     const [file, opts] = d.called('open')[0]!.args as [string, unknown];
     expect(opts).toEqual({ follow: true });
-    expect(file).toMatch(/paquet-live-[^/]+\/live\.pcapng$/);
-    expect(file.startsWith(tmp)).toBe(true);
+    expect(file.startsWith(`${capturesDir()}/${process.pid}-`)).toBe(true);
+    expect(file).toMatch(/\/live\.pcapng$/);
     expect(existsSync(file)).toBe(true);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('paquet-live-'))).toEqual([]);
+    // The marker beside it says what and whose the capture is, for a recovery after a crash.
+    const marker = JSON.parse(readFileSync(join(file, '../capture.json'), 'utf8')) as Record<string, unknown>;
+    expect(marker).toMatchObject({ version: 1, interface: 'lo', filter: 'tcp', pid: process.pid, program: { pid: expect.any(Number) } });
+    expect(Math.abs(Date.now() - (marker.startedMs as number))).toBeLessThan(10_000);
     d.grow(3);
     const running = await events.waitFor('session.changed', (s) => s.capture.captured >= 3 && s.capture.elapsed >= 1 && s.packets === 3);
     expect(running).toMatchObject({ source: { kind: 'live', interface: 'lo', filter: 'tcp' }, unsaved: true, capture: { state: 'running', dropped: 1 } });

@@ -228,7 +228,7 @@ export class FakeDecoder implements DecoderApi {
 
 /** Dialogs answering from queues; an empty queue means "cancelled" (or "no" for confirmDiscard). */
 export class FakeDialogs implements Dialogs {
-  readonly asked: { dialog: keyof Dialogs; arg?: unknown }[] = [];
+  readonly asked: { dialog: keyof Dialogs; arg?: unknown; comments?: number }[] = [];
   openAnswers: (string | null)[] = [];
   saveAnswers: (string | null)[] = [];
   jsonAnswers: (string | null)[] = [];
@@ -253,8 +253,13 @@ export class FakeDialogs implements Dialogs {
     return this.jsonAnswers.shift() ?? null;
   }
 
-  async confirmDiscard(packets: number): Promise<boolean> {
-    this.asked.push({ dialog: 'confirmDiscard', arg: packets });
+  /** The `comments` argument of each confirmDiscard question (0 when absent). */
+  discardComments(): number[] {
+    return this.asked.filter((a) => a.dialog === 'confirmDiscard').map((a) => a.comments ?? 0);
+  }
+
+  async confirmDiscard(packets: number, comments?: number): Promise<boolean> {
+    this.asked.push({ dialog: 'confirmDiscard', arg: packets, ...(comments ? { comments } : {}) });
     return this.confirmAnswers.shift() ?? false;
   }
 }

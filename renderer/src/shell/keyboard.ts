@@ -7,7 +7,8 @@ import type { MenuCommand } from '../../../shared/ipc/contract';
  */
 export function commandForKey(e: KeyboardEvent): MenuCommand | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (!mod || e.altKey) return null;
+  if (!mod) return null;
+  if (e.altKey) return altCommand(e);
   const key = e.key.toLowerCase();
   if (e.shiftKey) {
     if (key === 's') return 'saveAs';
@@ -33,6 +34,18 @@ export function commandForKey(e: KeyboardEvent): MenuCommand | null {
   }
   // Ctrl+/ on layouts where '/' needs Shift is still the Slash key.
   if (e.code === 'Slash') return 'focusFilter';
+  return null;
+}
+
+/**
+ * Ctrl+Alt (Cmd+Option) shortcuts, by physical key: with Option held, macOS
+ * turns C into 'ç' in `key`, while `code` stays KeyC.
+ */
+function altCommand(e: KeyboardEvent): MenuCommand | null {
+  // AltGr arrives as Ctrl+Alt on Windows: it types characters (AltGr+C is 'ć' in Polish), never a shortcut.
+  if (e.getModifierState?.('AltGraph')) return null;
+  if (e.code === 'KeyC' && !e.shiftKey) return 'editComment';
+  if (e.code === 'KeyT' && e.shiftKey) return 'followTcp';
   return null;
 }
 

@@ -3,6 +3,8 @@ import {
   type FindQuery,
   type MenuCommand,
   type PaquetApi,
+  type RecentFile,
+  type RecoverableCapture,
   type SaveResult,
   type SessionState,
   type SortOrder,
@@ -22,6 +24,14 @@ import { Session } from './session.svelte';
 export type FollowTarget = { readonly kind: 'tcp'; readonly stream: number } | { readonly kind: 'ws'; readonly conversation: number | null };
 
 export type FindKind = FindQuery['kind'];
+
+/** The packet whose comment is being edited, and the text the dialog starts with. */
+export interface CommentEdit {
+  readonly num: number;
+  readonly text: string;
+  /** The packet has more than one comment (from a file); OK replaces them with this one. */
+  readonly several: boolean;
+}
 
 /**
  * The window's state and the commands that change it. Toolbar buttons,
@@ -46,7 +56,11 @@ export class AppState {
   notice = $state<string | null>(null);
   /** Bumped to focus the display filter input (Ctrl+/). */
   focusFilterSeq = $state(0);
-
+  /** The comment dialog's subject; null when it is closed. */
+  commentEdit = $state.raw<CommentEdit | null>(null);
+  /** Live captures an earlier run left unsaved, offered at start until dismissed. */
+  recoverable = $state.raw<readonly RecoverableCapture[]>([]);
+  recoveryDismissed = $state(false);
 
   #guard = new CommandGuard<MenuCommand>();
   #appliedFilter = '';
@@ -88,6 +102,7 @@ export class AppState {
     ];
     const state = await this.ipc.call('session.state', undefined);
     if (state) this.onSession(state);
+    void this.#findRecoverable();
     return () => offs.forEach((off) => off());
   }
 
@@ -231,6 +246,12 @@ export class AppState {
     this.#reportSave(await this.ipc.call('file.open', undefined), 'Opened');
   }
 
+  /** The recent files list; an error only means there is nothing to offer. */
+  async recentFiles(): Promise<RecentFile[]> {
+    const list = await this.#quietly('file.recent', undefined);
+    return Array.isArray(list) ? list : [];
+  }
+
   async openRecent(path: string): Promise<void> {
     this.#reportSave(await this.ipc.call('file.openRecent', { path }), 'Opened');
   }
@@ -258,6 +279,81 @@ export class AppState {
 
   #reportSave(result: SaveResult | null, verb: string): void {
     if (result?.saved) this.showNotice(`${verb} ${result.path}`);
+  }
+
+  /**
+   * A request whose failure the user need not hear about: the reply, or null
+   * when main refused or is an older one without this request.
+   */
+  async #quietly<K extends 'file.recent' | 'file.recoverable'>(name: K, args: undefined): Promise<unknown> {
+    try {
+      const reply = await this.api.invoke(name, args);
+      return isIpcError(reply) ? null : reply;
+    } catch (e) {
+      console.warn(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------ comments
+
+  /** Packet Comment…: open the dialog on the selected packet's comment. */
+  async editComment(): Promise<void> {
+    const num = this.selection.num;
+    if (num === null) {
+      this.showNotice('Select a packet to comment on it.');
+      return;
+    }
+    const shown = this.selection.detail;
+    const detail = shown?.num === num ? shown : await this.ipc.call('packet.detail', { num });
+    if (!detail || this.selection.num !== num) return;
+    this.commentEdit = { num, text: detail.comments.join('\n'), several: detail.comments.length > 1 };
+  }
+
+  /** Set (or with '', remove) a packet's comment; the tree shows it at once, Save writes it. */
+  async saveComment(num: number, comment: string): Promise<boolean> {
+    const detail = await this.ipc.call('packet.setComment', { num, comment });
+    if (!detail) return false;
+    this.selection.refresh(detail);
+    this.commentEdit = null;
+    this.showNotice(comment === '' ? `Comment removed from packet ${num}.` : `Comment set on packet ${num}: Save writes it into the file.`);
+    return true;
+  }
+
+  // ------------------------------------------------------------ recovery
+
+  /** At start: captures an earlier run left unsaved. Nothing is shown when main has none (or can't tell). */
+  async #findRecoverable(): Promise<void> {
+    const list = await this.#quietly('file.recoverable', undefined);
+    if (Array.isArray(list)) this.recoverable = list as RecoverableCapture[];
+  }
+
+  async recover(path: string): Promise<void> {
+    const result = await this.ipc.call('file.recover', { path });
+    if (result === null) {
+      // Refused (the alert says why): another window may have taken it; show what is left.
+      await this.#findRecoverable();
+      return;
+    }
+    if (!result.saved) return; // the user kept the packets already open
+    this.recoverable = this.recoverable.filter((c) => c.path !== path);
+    // The user now looks at it; any others wait for the next start.
+    this.recoveryDismissed = true;
+    this.showNotice(`Recovered ${result.path}: Save keeps these packets.`);
+  }
+
+  async discardRecoverable(path: string): Promise<void> {
+    const done = await this.ipc.call('file.discardRecoverable', { path });
+    if (done === null) await this.#findRecoverable();
+    else this.recoverable = this.recoverable.filter((c) => c.path !== path);
+  }
+
+  dismissRecovery(): void {
+    this.recoveryDismissed = true;
+  }
+
+  get recoveryOpen(): boolean {
+    return !this.recoveryDismissed && this.recoverable.length > 0;
   }
 
   // ------------------------------------------------------------ capture
@@ -338,6 +434,9 @@ export class AppState {
         break;
       case 'followWebSocket':
         this.followWebSocket();
+        break;
+      case 'editComment':
+        void this.editComment();
         break;
       case 'about':
         void this.about();

@@ -1,5 +1,6 @@
 import type { PacketDetail, TreeItem } from '../../../shared/ipc/contract';
 import { itemAtByte } from '../lib/byte-to-item';
+import { withCommentSection } from '../lib/format/comment-items';
 import type { Ipc } from './ipc';
 
 export interface ByteRange {
@@ -47,10 +48,12 @@ export class Selection {
     this.select(null, null);
   }
 
-  /** Fetch the detail again (the packet changed, e.g. its comment). */
+  /** Show a packet's new detail (its comment changed), or fetch it again. */
   refresh(detail?: PacketDetail): void {
-    if (detail && detail.num === this.num) this.detail = detail;
-    else void this.#load(this.num);
+    if (detail && detail.num === this.num) {
+      this.#token++; // a fetch still on its way has the old detail
+      this.#show(detail);
+    } else void this.#load(this.num);
   }
 
   selectItem(id: number | null): void {
@@ -76,8 +79,19 @@ export class Selection {
     }
     const detail = await this.ipc.call('packet.detail', { num });
     if (token !== this.#token) return; // the user has moved on; a newer request owns the pane
+    if (detail) {
+      this.#show(detail);
+    } else {
+      this.detail = null;
+      this.item = null;
+    }
+  }
+
+  /** The detail as the panes show it: comments first (item ids shift), the same field selected. */
+  #show(received: PacketDetail): void {
+    const detail = withCommentSection(received);
     this.detail = detail;
-    this.item = detail ? sameField(detail.items, this.#field) : null;
+    this.item = sameField(detail.items, this.#field);
   }
 
   #itemOf(id: number | null): TreeItem | undefined {
