@@ -39,6 +39,19 @@ export function captureProgramCandidates(): string[] {
   return [...(fromEnv ? [fromEnv] : []), ...(packaged ? [...system, ...local] : local)];
 }
 
+/** The program built with this copy of Paquet (never $PAQUET_DUMPCAP or the system copy), or undefined. */
+export function bundledCaptureProgram(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [resolve(here, '../../dist/capture', NAME), resolve(here, '../../capture', NAME)].map(unpackedPath).find((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The capture program's path, or undefined when it was not built. */
 export function findCaptureProgram(): string | undefined {
   for (const p of captureProgramCandidates()) {

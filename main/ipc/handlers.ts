@@ -5,8 +5,10 @@
  * unexpected exception becomes an 'internal' error with its message, and is
  * logged. Electron's ipcMain and the WebSocket bridge both call handle().
  */
+import { bundledCaptureProgram } from '../capture/locate.js';
+import { runningFromAppImage, setupCapturePermission } from '../capture/permission-setup.js';
 import type {
-  AppInfo, EventName, Events, IpcError, IpcErrorCode, RequestArgs, RequestName, RequestReply, SaveResult,
+  AppInfo, EventName, Events, IpcError, IpcErrorAction, IpcErrorCode, RequestArgs, RequestName, RequestReply, SaveResult,
 } from '../../shared/ipc/contract.js';
 import { validateRequest } from '../../shared/ipc/validate.js';
 import type { DecoderApi } from '../worker/decoder-api.js';
@@ -47,8 +49,8 @@ const CODES: ReadonlySet<IpcErrorCode> = new Set<IpcErrorCode>([
   'bad-argument', 'no-capture', 'not-found', 'busy', 'file', 'capture', 'permission', 'internal',
 ]);
 
-export function ipcError(code: IpcErrorCode, message: string, fix?: string): IpcError {
-  return { error: { code, message, ...(fix ? { fix } : {}) } };
+export function ipcError(code: IpcErrorCode, message: string, fix?: string, action?: IpcErrorAction): IpcError {
+  return { error: { code, message, ...(fix ? { fix } : {}), ...(action ? { action } : {}) } };
 }
 
 /**
@@ -57,7 +59,7 @@ export function ipcError(code: IpcErrorCode, message: string, fix?: string): Ipc
  * too, in case it crossed a module boundary); anything else is 'internal'.
  */
 export function toIpcError(e: unknown, log: (message: string) => void): IpcError {
-  if (e instanceof SessionError) return ipcError(e.code, e.message, e.fix);
+  if (e instanceof SessionError) return ipcError(e.code, e.message, e.fix, e.action);
   const err = e as { name?: unknown; code?: unknown; message?: unknown } | null;
   if (err && err.name === 'DecoderError' && typeof err.message === 'string' && CODES.has(err.code as IpcErrorCode)) {
     return ipcError(err.code as IpcErrorCode, err.message);
@@ -65,6 +67,16 @@ export function toIpcError(e: unknown, log: (message: string) => void): IpcError
   const message = e instanceof Error ? e.message : String(e);
   log(`unexpected error: ${e instanceof Error && e.stack ? e.stack : message}`);
   return ipcError('internal', message || 'unexpected error');
+}
+
+/** The AppImage's pkexec step, with the capture program packed in the image (never the system copy it installs). */
+async function setUpPermission(deps: HandlerDeps): Promise<{ ok: boolean; message: string }> {
+  if (!runningFromAppImage()) {
+    throw new SessionError('bad-argument', 'the permission step is only for the AppImage; other installs set capture permission themselves (see the README)');
+  }
+  const program = deps.captureProgram ?? bundledCaptureProgram();
+  if (!program) throw new SessionError('capture', 'the capture program is missing from this build');
+  return setupCapturePermission(program);
 }
 
 type Dispatch = { readonly [K in RequestName]: (args: RequestArgs<K>) => Promise<RequestReply<K>> | RequestReply<K> };
@@ -90,6 +102,7 @@ function dispatchTable(session: Session, deps: HandlerDeps): Dispatch {
     'capture.checkFilter': (a) => session.checkCaptureFilter(a.interface, a.filter),
     'capture.start': (a) => session.startCapture(a),
     'capture.stop': () => session.stopCapture(),
+    'capture.setupPermission': () => setUpPermission(deps),
 
     'rows.get': ({ from, count }) => (count === 0 ? [] : session.rows(from, count)),
     'rows.indexOf': ({ num }) => session.indexOf(num),

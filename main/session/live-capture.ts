@@ -6,6 +6,7 @@
  * session moves on, so the user can still save them, and it outlives a crash
  * of the app, which then offers to recover them.
  */
+import { runningFromAppImage } from '../capture/permission-setup.js';
 import { CaptureError, startCapture, type CaptureResult, type CaptureSession } from '../capture/index.js';
 import { CaptureFolder } from './capture-folder.js';
 import { SessionError } from './errors.js';
@@ -31,7 +32,9 @@ export interface LiveCaptureEvents {
 /** A capture failure as the user should see it: a missing privilege gets its own code and the fix. */
 export function captureFailure(e: unknown): SessionError {
   if (e instanceof CaptureError) {
-    return new SessionError(e.code === 'permission' ? 'permission' : 'capture', e.message, e.fix);
+    if (e.code !== 'permission') return new SessionError('capture', e.message, e.fix);
+    // From an AppImage the setcap line cannot work (the program is inside the image): offer the pkexec step.
+    return new SessionError('permission', e.message, e.fix, runningFromAppImage() ? 'setup-permission' : undefined);
   }
   if (e instanceof RangeError) return new SessionError('bad-argument', e.message);
   return new SessionError('capture', `the capture could not start: ${(e as Error)?.message ?? String(e)}`);

@@ -279,8 +279,11 @@ export type IpcErrorCode =
   | 'permission' // capture needs a privilege the user lacks; `fix` has the one command
   | 'internal';
 
+/** Something main can do about an error when the user asks (a button in the error's dialog). */
+export type IpcErrorAction = 'setup-permission';
+
 export interface IpcError {
-  readonly error: { readonly code: IpcErrorCode; readonly message: string; readonly fix?: string };
+  readonly error: { readonly code: IpcErrorCode; readonly message: string; readonly fix?: string; readonly action?: IpcErrorAction };
 }
 
 export type Reply<T> = T | IpcError;
@@ -317,6 +320,8 @@ export interface Requests {
   'capture.checkFilter': [{ interface: string; filter: string }, FilterCheck];
   'capture.start': [{ interface: string; filter: string; snapLen?: number; promiscuous?: boolean }, CaptureStatus];
   'capture.stop': [undefined, CaptureStatus];
+  /** The AppImage's one-time step (pkexec) that lets the capture program capture; offered by a permission error's action. */
+  'capture.setupPermission': [undefined, { ok: boolean; message: string }];
 
   // The packet list.
   'rows.get': [{ from: number; count: number }, Row[]];
@@ -392,7 +397,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'app.info', 'session.state',
   'file.open', 'file.openRecent', 'file.openDropped', 'file.recent', 'file.save', 'file.exportDisplayed', 'file.confirmDiscard',
   'file.recoverable', 'file.recover', 'file.discardRecoverable',
-  'capture.devices', 'capture.checkFilter', 'capture.start', 'capture.stop',
+  'capture.devices', 'capture.checkFilter', 'capture.start', 'capture.stop', 'capture.setupPermission',
   'rows.get', 'rows.indexOf', 'rows.sort', 'rows.find',
   'filter.check', 'filter.apply', 'filter.history',
   'packet.detail', 'packet.setComment',

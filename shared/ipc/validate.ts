@@ -181,6 +181,7 @@ const validators: Validators = {
     };
   },
   'capture.stop': noArgs,
+  'capture.setupPermission': noArgs,
 
   'rows.get': (v, w) => {
     const o = object(v, w, ['from', 'count']);

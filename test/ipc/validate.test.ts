@@ -26,6 +26,7 @@ const GOOD: Record<RequestName, unknown[]> = {
     { interface: 'eth0', filter: 'udp', snapLen: 262144, promiscuous: undefined },
   ],
   'capture.stop': [undefined],
+  'capture.setupPermission': [undefined],
   'rows.get': [{ from: 0, count: 0 }, { from: 10, count: LIMITS.rowsPerRequest }],
   'rows.indexOf': [{ num: 1 }],
   'rows.sort': [{ order: null }, { order: { column: 'info', descending: false } }],

@@ -165,6 +165,23 @@ describe('capture failures', () => {
     expect(await state(call)).toMatchObject({ source: { kind: 'empty' }, capture: { state: 'idle' } });
   });
 
+  it('from an AppImage, the permission error offers the pkexec step; elsewhere the step is refused', async () => {
+    const { call } = setup();
+    const saved = process.env.APPIMAGE;
+    try {
+      process.env.APPIMAGE = '/home/u/Paquet.AppImage';
+      const r = await call('capture.start', { interface: 'denied', filter: '' });
+      expect(isIpcError(r) && r.error.action).toBe(process.platform === 'linux' ? 'setup-permission' : undefined);
+      delete process.env.APPIMAGE;
+      const refused = await call('capture.setupPermission', undefined);
+      expect(isIpcError(refused) && refused.error).toMatchObject({ code: 'bad-argument', message: expect.stringMatching(/only for the AppImage/) });
+      expect(isIpcError(await call('capture.setupPermission', { x: 1 }))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.APPIMAGE;
+      else process.env.APPIMAGE = saved;
+    }
+  });
+
   it('other refusals are capture errors', async () => {
     const { call } = setup();
     const r = await call('capture.start', { interface: 'nosuch', filter: '' });

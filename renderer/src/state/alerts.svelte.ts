@@ -3,10 +3,14 @@
  * errors from requests (IpcError) and main's 'app.alert' events. `fix` is a
  * command the user can copy (e.g. the setcap line that allows capturing).
  */
+import type { IpcErrorAction } from '../../../shared/ipc/contract';
+
 export interface Alert {
   readonly title: string;
   readonly message: string;
   readonly fix?: string;
+  /** Something main can do about it when asked (a button in the dialog). */
+  readonly action?: IpcErrorAction;
 }
 
 export class Alerts {

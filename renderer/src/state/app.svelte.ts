@@ -242,6 +242,12 @@ export class AppState {
     }
   }
 
+  /** An error dialog's action button: the AppImage's permission step, its outcome shown as the next alert. */
+  async runAlertAction(action: 'setup-permission'): Promise<void> {
+    const r = await this.ipc.call('capture.setupPermission', undefined);
+    if (r) this.alerts.push({ title: r.ok ? 'Capture permission set up' : 'Capture permission not set up', message: r.message });
+  }
+
   async open(): Promise<void> {
     this.#reportSave(await this.ipc.call('file.open', undefined), 'Opened');
   }

@@ -42,8 +42,8 @@ export class Ipc {
       return null;
     }
     if (isIpcError(reply)) {
-      const { code, message, fix } = reply.error;
-      this.alerts.push({ title: TITLES[code] ?? 'Error', message, ...(fix ? { fix } : {}) });
+      const { code, message, fix, action } = reply.error;
+      this.alerts.push({ title: TITLES[code] ?? 'Error', message, ...(fix ? { fix } : {}), ...(action ? { action } : {}) });
       return null;
     }
     return reply as RequestReply<K>;
