@@ -62,6 +62,8 @@ export class Session {
   private readonly filters;
   private readonly log: (message: string) => void;
   private readonly startDecoder: () => Promise<DecoderApi>;
+  private readonly keepSpare: boolean;
+  private spare: Promise<DecoderApi> | null = null;
   private readonly changes: Throttle;
 
   /** The decoder of the current source; also started for an empty window to check filters. */
@@ -98,9 +100,12 @@ export class Session {
     this.filters = filterHistory(deps.stateDir);
     this.log = deps.log ?? ((m) => console.error(`paquet session: ${m}`));
     this.startDecoder = deps.startDecoder ?? (async () => DecoderClient.start());
+    // A worker thread takes 150-300 ms to start: with the real decoder, one is kept ready so opening a file does not wait for it.
+    this.keepSpare = deps.startDecoder === undefined;
     this.changes = new Throttle(deps.changeIntervalMs ?? 200, () => {
       if (!this.disposed) this.emit('session.changed', this.state());
     });
+    this.prepareSpare();
   }
 
   // ------------------------------------------------------------ state
@@ -592,12 +597,31 @@ export class Session {
 
   private async newDecoder(): Promise<DecoderApi> {
     if (this.disposed) throw new SessionError('internal', 'the window is closing');
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) {
+      const d = await spare.catch(() => null);
+      if (d) {
+        this.prepareSpare();
+        return d;
+      }
+    }
     try {
-      return await this.startDecoder();
+      const d = await this.startDecoder();
+      this.prepareSpare();
+      return d;
     } catch (e) {
       if (e instanceof SessionError || (e as Error)?.name === 'DecoderError') throw e;
       throw new SessionError('internal', `the decoder could not start: ${(e as Error)?.message ?? String(e)}`);
     }
+  }
+
+  /** Start the next decoder in the background, so the next open has one ready. */
+  private prepareSpare(): void {
+    if (!this.keepSpare || this.spare || this.disposed) return;
+    const spare = this.startDecoder();
+    spare.catch((e: Error) => this.log(`a spare decoder did not start: ${e.message}`));
+    this.spare = spare;
   }
 
   /**
@@ -627,8 +651,11 @@ export class Session {
     this.counts = NO_COUNTS;
     decoder.onCounts((c) => {
       if (this.decoder !== decoder) return;
+      const firstRows = this.counts.displayed === 0 && c.displayed > 0;
       this.counts = c;
       this.changed();
+      // The first rows of a new source are sent at once, not after the throttle's interval: the list waits for them.
+      if (firstRows) this.changes.flush();
     });
     this.counts = await decoder.counts();
     if (old) await this.retire(old);
@@ -694,6 +721,12 @@ export class Session {
     if (live?.running) await live.stop();
     if (this.decoder) await this.retire(this.decoder);
     this.decoder = null;
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) {
+      const d = await spare.catch(() => null);
+      if (d) await this.retire(d);
+    }
     if (!folder) return;
     if (dropAgreed) await folder.remove().catch((e: Error) => this.log(`removing ${folder.dir}: ${e.message}`));
     else this.log(`${unsaved} unsaved packets are kept in ${folder.dir}: the next start of Paquet offers to recover them`);

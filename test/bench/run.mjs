@@ -267,6 +267,8 @@ const RESULTS = join(BENCH_DIR, 'results.json');
 if (args.includes('--render')) {
   const r = JSON.parse(readFileSync(RESULTS, 'utf8'));
   writeFileSync(OUT, markdown(r.env, r.built, r.tools, r.captures, r.profile, r.makeLog));
+  // The app's section comes from its own results file (app-bench.mjs), appended after the rest.
+  spawnSync(process.execPath, [join(import.meta.dirname, 'app-bench.mjs'), '--render', '--out', OUT], { stdio: 'inherit' });
   console.log(`wrote ${OUT} from ${RESULTS}`);
   process.exit(0);
 }
@@ -324,4 +326,6 @@ if (!args.includes('--no-profile') && made.generated) {
 env.loadEnd = loadText();
 writeFileSync(RESULTS, JSON.stringify({ env, built, tools, captures, profile, makeLog }, null, 2) + '\n');
 writeFileSync(OUT, markdown(env, built, tools, captures, profile, makeLog));
+// The app (decoding worker and UI in chromium) on the same generated capture: appends "## The app".
+spawnSync(process.execPath, [join(import.meta.dirname, 'app-bench.mjs'), '--dist', DIST, '--out', OUT], { stdio: 'inherit', timeout: 900_000, killSignal: 'SIGKILL' });
 console.log(`\nwrote ${OUT}`);
