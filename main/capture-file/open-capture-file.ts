@@ -37,8 +37,14 @@ export interface CaptureFileReader {
   readPacket(n: number): Promise<CaptureRecord>;
   /** Packets from..packetCount-1 in order (the count at the time each batch is read). */
   records(from?: number): AsyncGenerator<CaptureRecord>;
-  /** Parse bytes appended since the last look (live capture); returns how many packets were added. */
-  refresh(): Promise<number>;
+  /**
+   * Parse bytes not parsed yet: appended since the last look (live capture), or left for later by
+   * `firstBytes`; at most `maxBytes` of them when given (about: whole chunks). Returns how many packets were added.
+   */
+  refresh(maxBytes?: number): Promise<number>;
+  /** Bytes of the data file parsed so far, and its size at the last look: the indexing progress of a big file. */
+  readonly bytesParsed: number;
+  readonly bytesKnown: number;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,11 @@ export interface OpenOptions {
    * accepted (the format is found by a later refresh()); wrong magic still fails.
    */
   readonly follow?: boolean;
+  /**
+   * Parse only about this many bytes before returning (the rest through refresh()): the app shows a
+   * big file's first rows without waiting for a scan of the whole file. Default: the whole file.
+   */
+  readonly firstBytes?: number;
 }
 
 /** Open and index a capture. Rejects with NotACaptureError for a file that is no capture, or fs errors. */
@@ -66,7 +77,7 @@ export async function openCaptureFile(path: string, options: OpenOptions = {}): 
   try {
     fh = await open(dataPath, 'r');
     const reader = new Reader(fh, dataPath, gzip, tempDir, extraWarnings);
-    await reader.refresh();
+    await reader.refresh(options.firstBytes);
     if (!options.follow) reader.checkIsCapture();
     return reader;
   } catch (e) {
@@ -118,6 +129,7 @@ class Reader implements CaptureFileReader {
   private readonly index = new PacketIndex();
   /** Bytes of the data file handed to the parser so far. */
   private fed = 0;
+  private size = 0;
   private refreshing: Promise<number> | undefined;
 
   constructor(
@@ -131,6 +143,8 @@ class Reader implements CaptureFileReader {
   get format(): CaptureFormat | undefined { return this.parser.format; }
   get interfaces(): readonly InterfaceInfo[] { return this.parser.interfaces; }
   get packetCount(): number { return this.index.count; }
+  get bytesParsed(): number { return this.fed; }
+  get bytesKnown(): number { return this.size; }
 
   get warnings(): readonly CaptureWarning[] {
     const tail = this.parser.format === undefined ? undefined : this.parser.end();
@@ -142,25 +156,28 @@ class Reader implements CaptureFileReader {
     if (this.parser.format === undefined) this.parser.end();
   }
 
-  refresh(): Promise<number> {
+  refresh(maxBytes = Infinity): Promise<number> {
     // One refresh at a time: the parser must see the bytes in order.
-    this.refreshing ??= this.readNewBytes().finally(() => { this.refreshing = undefined; });
+    this.refreshing ??= this.readNewBytes(maxBytes).finally(() => { this.refreshing = undefined; });
     return this.refreshing;
   }
 
-  private async readNewBytes(): Promise<number> {
+  private async readNewBytes(maxBytes: number): Promise<number> {
     const before = this.index.count;
     const size = (await this.fh.stat()).size;
-    while (this.fed < size && !this.parser.stopped) {
+    this.size = size;
+    const stop = Math.min(size, this.fed + Math.max(CHUNK, maxBytes));
+    while (this.fed < stop && !this.parser.stopped) {
       // A fresh buffer per chunk: the parser may keep a view of its tail.
-      const buf = new Uint8Array(Math.min(CHUNK, size - this.fed));
+      const buf = new Uint8Array(Math.min(CHUNK, stop - this.fed));
       const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.fed);
       if (bytesRead === 0) break;
       this.fed += bytesRead;
       for (const r of this.parser.push(buf.subarray(0, bytesRead))) this.index.add(r.fileOffset, r.byteLength, r.section);
     }
-    // What the file holds now is all there is for decisions that look ahead (pcap layout guess).
-    for (const r of this.parser.finish()) this.index.add(r.fileOffset, r.byteLength, r.section);
+    // What the file holds now is all there is for decisions that look ahead (pcap layout guess); a
+    // partial read leaves them to the read that reaches the end.
+    if (this.fed >= size || this.parser.stopped) for (const r of this.parser.finish()) this.index.add(r.fileOffset, r.byteLength, r.section);
     return this.index.count - before;
   }
 

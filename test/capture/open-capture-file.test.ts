@@ -113,3 +113,32 @@ describe('openCaptureFile', () => {
     await f.close();
   });
 });
+
+describe('openCaptureFile with firstBytes (a big file\'s first rows before the whole scan)', () => {
+  it('parses about the first chunk, then the rest through refresh(maxBytes), ending with every packet', async () => {
+    const chat = new Uint8Array(readFileSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'captures', 'workerman-chat-7272.pcap')));
+    const body = chat.subarray(24);
+    const copies = Math.ceil((3.5 * 1024 * 1024) / body.length);
+    const path = join(tmp, 'big.pcap');
+    writeFileSync(path, chat.subarray(0, 24));
+    for (let i = 0; i < copies; i++) appendFileSync(path, body);
+    const whole = await openCaptureFile(path);
+    const partial = await openCaptureFile(path, { firstBytes: 1 });
+    try {
+      expect(partial.packetCount).toBeGreaterThan(0);
+      expect(partial.packetCount).toBeLessThan(whole.packetCount);
+      expect(partial.bytesParsed).toBeLessThan(partial.bytesKnown);
+      let rounds = 0;
+      while (partial.bytesParsed < partial.bytesKnown && rounds++ < 100) await partial.refresh(1);
+      expect(rounds).toBeGreaterThanOrEqual(2);
+      expect(partial.packetCount).toBe(whole.packetCount);
+      expect(partial.packetCount).toBe(37 * copies);
+      expect(partial.bytesParsed).toBe(partial.bytesKnown);
+      expect(plain(await partial.readPacket(partial.packetCount - 1))).toEqual(plain(await whole.readPacket(whole.packetCount - 1)));
+      expect(partial.warnings).toEqual([]);
+    } finally {
+      await whole.close();
+      await partial.close();
+    }
+  });
+});
