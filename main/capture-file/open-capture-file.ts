@@ -147,7 +147,8 @@ class Reader implements CaptureFileReader {
   get bytesKnown(): number { return this.size; }
 
   get warnings(): readonly CaptureWarning[] {
-    const tail = this.parser.format === undefined ? undefined : this.parser.end();
+    // Bytes not read yet (firstBytes) are not a cut-short record: the tail is judged once the end is reached.
+    const tail = this.parser.format === undefined || this.fed < this.size ? undefined : this.parser.end();
     return [...this.parser.warnings, ...(tail ? [tail] : []), ...this.extraWarnings];
   }
 

@@ -10,7 +10,8 @@ import type { InterfaceInfo } from '../../shared/capture/types.js';
 import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
-import { caretLines, compileFilter, type CompiledFilter } from '../../shared/filter/index.js';
+import type { TreeShape } from '../../shared/dissect/tree.js';
+import { caretLines, compileFilter, dissectShaped, treeShapeFor, treelessFilter, type CompiledFilter } from '../../shared/filter/index.js';
 import { COLUMN_FIELD_PREFIX, FieldsPrinter, invalidFields, invalidFieldsMessage } from '../../shared/format/fields-output.js';
 import { packetHexDump } from '../../shared/format/hexdump.js';
 import { JsonArray, packetJson, packetJsonFields } from '../../shared/format/json-output.js';
@@ -68,17 +69,22 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
   }
 
   const out = new BufferedOutput(stdout);
-  const printer = new PacketPrinter(opts, out, filter !== undefined, tcpdump?.options);
+  const printer = new PacketPrinter(opts, out, tcpdump?.options);
   const dissection = new Dissection(registry, { singlePass: true });
+  // A filter on protocols and frame numbers or lengths alone needs no tree; any other needs only the items
+  // it names. What is printed may need the whole tree.
+  const treeless = filter ? treelessFilter(filter, registry) : null;
+  const tree: boolean | TreeShape = printer.needsTree ? true : filter && !treeless ? treeShapeFor([filter]) : false;
+  const passes = (d: Dissected): boolean => !filter || (treeless && !d.tree ? treeless(d) : filter.matches(d));
   let read = 0;
   try {
     reading: for await (const batch of capture.batches()) {
       for (const rec of batch) {
         const ifaces = capture.parser.interfaces;
-        const d = dissection.dissect(frameInputFrom(rec, ifaces), printer.needsTree);
+        const d = dissectShaped(dissection, frameInputFrom(rec, ifaces), tree);
         // -c counts packets read, shown or not, as tshark does.
         read++;
-        if (!filter || filter.matches(d)) printer.packet(d, rec, ifaces[rec.interface]);
+        if (passes(d)) printer.packet(d, rec, ifaces[rec.interface]);
         else printer.skipped(rec);
         if (out.closed || (opts.count !== undefined && read >= opts.count)) break reading;
         await out.maybeFlush();
@@ -107,6 +113,7 @@ export function timeDigits(iface: InterfaceInfo | undefined): number {
 
 /** Turns each dissected packet into the output the options ask for. */
 class PacketPrinter {
+  /** What is printed reads the tree (a display filter may need it besides: see runRead). */
   readonly needsTree: boolean;
   private readonly fields: FieldsPrinter | undefined;
   private readonly json: JsonArray | undefined;
@@ -121,13 +128,12 @@ class PacketPrinter {
   constructor(
     private readonly opts: ReadOptions,
     private readonly out: BufferedOutput,
-    filtered: boolean,
     /** -T tcpdump: tcpdump's text instead of tshark's. */
     private readonly tcpdump?: TcpdumpOptions,
   ) {
     const fieldNeedsTree = opts.fields.some((f) => !f.startsWith(COLUMN_FIELD_PREFIX));
-    // A display filter reads the tree, whatever is printed; so does tcpdump's view (its WebSocket lines come from it).
-    this.needsTree = filtered || tcpdump !== undefined ||
+    // tcpdump's view reads the tree (its WebSocket lines come from it).
+    this.needsTree = tcpdump !== undefined ||
       (opts.format === 'text' ? opts.details : opts.format === 'json' ? opts.fields.length === 0 || fieldNeedsTree : fieldNeedsTree);
     this.summary = opts.summary || (!opts.details && !opts.hex);
     if (opts.format === 'fields') {

@@ -16,6 +16,8 @@ import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import type { Registry } from '../../shared/dissect/registry.js';
+import type { TreeShape } from '../../shared/dissect/tree.js';
+import { dissectShaped } from '../../shared/filter/index.js';
 import { COLUMN_MAX_BYTES, INFO_MAX_BYTES } from '../../shared/format/summary.js';
 import { truncateUtf8 } from '../../shared/format/utf8-text.js';
 import { rowColor, tcpAnalysis, tcpFlagsFromInfo } from '../../shared/view/row-color.js';
@@ -36,10 +38,13 @@ export class Slicer {
   private count = 0;
   private start = performance.now();
 
+  /** `maxItems`: items in a slice at most, however quick (packets dissected by default). */
+  constructor(private readonly maxItems = SLICE_PACKETS) {}
+
   /** Call once per item; true when it is time to yield (then counting starts again). */
   due(): boolean {
     const n = ++this.count;
-    if (n < SLICE_PACKETS && (n % 64 !== 0 || performance.now() - this.start < SLICE_MS)) return false;
+    if (n < this.maxItems && (n % 64 !== 0 || performance.now() - this.start < SLICE_MS)) return false;
     this.count = 0;
     this.start = performance.now();
     return true;
@@ -47,13 +52,17 @@ export class Slicer {
 }
 
 export interface IndexHooks {
-  /** Dissect the first pass with trees (a display filter needs them). */
-  treeWanted(): boolean;
-  /** Packet i was just dissected for the first time. */
+  /**
+   * Packet i was just dissected for the first time, without its tree (a display
+   * filter answers from the store, or dissects it again with the tree it needs).
+   */
   packet(i: number, d: Dissected): void;
   /** Counts changed (a slice was indexed, the file grew, reading stopped). */
   changed(): void;
 }
+
+/** Bytes parsed per step of a file opened with firstBytes: a step takes tens of milliseconds, between index slices. */
+const READ_STEP = 8 << 20;
 
 export class CaptureIndex {
   readonly store = new PacketStore();
@@ -70,6 +79,7 @@ export class CaptureIndex {
   readonly problems: string[] = [];
   private readonly digitsByInterface = new Map<number, number>();
   private indexing: Promise<void> | null = null;
+  private readingMore: Promise<void> | null = null;
   private following: boolean;
   private pollTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
@@ -99,6 +109,18 @@ export class CaptureIndex {
     return this.following;
   }
 
+  /** Part of a file on disk is not parsed yet (opened with firstBytes): indexing is not over. */
+  get unread(): boolean {
+    return !this.following && this.reader.bytesParsed < this.reader.bytesKnown;
+  }
+
+  /** 0..1: the share of the file parsed, times the share of parsed packets indexed. */
+  get progress(): number {
+    const known = this.reader.bytesKnown;
+    const read = known > 0 ? this.reader.bytesParsed / known : 1;
+    return this.total === 0 ? read : read * (this.indexed / this.total);
+  }
+
   start(): void {
     this.kick();
     if (this.following) this.schedulePoll();
@@ -117,8 +139,10 @@ export class CaptureIndex {
 
   /** Resolves once every packet the file holds now is indexed. */
   async whenIndexed(): Promise<void> {
-    // Bounded: each round indexes what the file held when it started; a file still growing is followed, not awaited.
-    for (let round = 0; round < 10 && this.indexing; round++) await this.indexing;
+    // Bounded: each round indexes what the file held when it started, or parses a step more of a file on disk;
+    // a file still growing is followed, not awaited.
+    const rounds = 10 + Math.ceil(this.reader.bytesKnown / READ_STEP);
+    for (let round = 0; round < rounds && (this.indexing || this.readingMore); round++) await (this.indexing ?? this.readingMore);
   }
 
   async close(): Promise<void> {
@@ -128,6 +152,7 @@ export class CaptureIndex {
     this.pollTimer = null;
     await this.polling;
     await this.indexing?.catch(() => undefined);
+    await this.readingMore?.catch(() => undefined);
     await this.reader.close();
   }
 
@@ -140,9 +165,9 @@ export class CaptureIndex {
     return edited.length > 0 ? { ...rest, comments: edited } : rest;
   }
 
-  /** Packet i (0-based, indexed already) dissected again. */
-  async dissect(i: number, withTree: boolean): Promise<Dissected> {
-    return this.dissection.dissect(this.frameInput(await this.reader.readPacket(i)), withTree);
+  /** Packet i (0-based, indexed already) dissected again: with no tree, the full tree, or the items a TreeShape keeps. */
+  async dissect(i: number, tree: boolean | TreeShape): Promise<Dissected> {
+    return dissectShaped(this.dissection, this.frameInput(await this.reader.readPacket(i)), tree);
   }
 
   /**
@@ -172,7 +197,21 @@ export class CaptureIndex {
     this.indexing = this.indexLoop().finally(() => {
       this.indexing = null;
       this.hooks.changed();
-      if (!this.closed && this.problems.length === 0 && this.store.count < this.reader.packetCount) this.kick();
+      if (this.closed || this.problems.length > 0) return;
+      if (this.store.count < this.reader.packetCount) this.kick();
+      else if (this.unread) this.readMore();
+    });
+  }
+
+  /** Parse the next step of a file opened with firstBytes, then index what it held. */
+  private readMore(): void {
+    if (this.readingMore || this.closed) return;
+    this.readingMore = this.refresh(READ_STEP).finally(() => {
+      this.readingMore = null;
+      if (this.closed || this.problems.length > 0) return;
+      if (this.store.count < this.reader.packetCount) this.kick();
+      // A step may end inside one large record and add no packet: read on.
+      else if (this.unread) this.readMore();
     });
   }
 
@@ -194,7 +233,7 @@ export class CaptureIndex {
   }
 
   private indexRecord(rec: CaptureRecord): void {
-    const d = this.dissection.dissect(frameInputFrom(rec, this.reader.interfaces), this.hooks.treeWanted());
+    const d = this.dissection.dissect(frameInputFrom(rec, this.reader.interfaces), false);
     const summary = this.summarize(d, rec);
     const i = this.store.add(summary);
     const stream = summary.tcpStream;
@@ -221,6 +260,7 @@ export class CaptureIndex {
     if (d.ctx.protocols.includes('websocket')) flags |= PacketFlag.WebSocket;
     if (tcpFlags?.syn && tcpFlags.ack) flags |= PacketFlag.SynAck;
     if (tcpFlags && !tcpFlags.ack) flags |= PacketFlag.NoAck;
+    flags |= knownAddressing(d);
     return {
       relSec: d.relSec,
       relNsec: d.relNsec,
@@ -233,6 +273,9 @@ export class CaptureIndex {
       color: rowColor(d),
       tcpStream: analysis?.stream ?? -1,
       flags,
+      stack: d.protocols,
+      srcPort: d.ctx.srcPort,
+      dstPort: d.ctx.dstPort,
     };
   }
 
@@ -242,9 +285,9 @@ export class CaptureIndex {
     return digits;
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(maxBytes?: number): Promise<void> {
     try {
-      const added = await this.reader.refresh();
+      const added = await this.reader.refresh(maxBytes);
       if (added > 0) {
         this.kick();
         this.hooks.changed();
@@ -264,6 +307,29 @@ export class CaptureIndex {
       });
     }, FOLLOW_POLL_MS);
   }
+}
+
+/**
+ * Which of the packet's addressing facts the store can stand for (PacketFlag.Ipv4Known,
+ * PortsKnown): only in the plain case of one network layer and one transport layer,
+ * where the dissectors' context holds the values their tree items have. Anything
+ * else (tunnels, ICMP quoting an inner header, a header cut short) is left to the
+ * tree; summary-filter.ts dissects such packets when a filter reads these fields.
+ */
+function knownAddressing(d: Dissected): number {
+  let ip = 0, ipv6 = 0, transport = 0, icmp = 0;
+  for (const p of d.ctx.protocols) {
+    if (p === 'ip') ip++;
+    else if (p === 'ipv6') ipv6++;
+    else if (p === 'tcp' || p === 'udp') transport++;
+    else if (p === 'icmp' || p === 'icmpv6') icmp++;
+  }
+  let known = 0;
+  const ctx = d.ctx;
+  if (ip === 1 && ipv6 === 0 && ctx.netSrc !== '' && d.src === ctx.netSrc && d.dst === ctx.netDst) known |= PacketFlag.Ipv4Known;
+  // TCP and UDP set the context's ports; a zero pair means the layer stopped before they were stored.
+  if (ip + ipv6 === 1 && transport === 1 && icmp === 0 && (ctx.srcPort !== 0 || ctx.dstPort !== 0)) known |= PacketFlag.PortsKnown;
+  return known;
 }
 
 export function errorText(e: unknown): string {

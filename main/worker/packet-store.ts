@@ -20,7 +20,17 @@ export const PacketFlag = {
   SynAck: 2,
   /** TCP without ACK (tcpdump's relative numbers start at the first packet with one). */
   NoAck: 4,
+  /**
+   * One IPv4 header, whose addresses are the Source and Destination columns: the
+   * packet's ip.src and ip.dst items can be told from the store (summary-filter.ts).
+   */
+  Ipv4Known: 8,
+  /** One TCP or UDP header, whose ports are srcPort and dstPort. */
+  PortsKnown: 16,
 } as const;
+
+/** PacketStore.stack of a packet whose protocol stack was not stored (more distinct stacks than ids). */
+export const NO_STACK = 0xffff;
 
 export interface PacketSummary {
   readonly relSec: number;
@@ -36,6 +46,11 @@ export interface PacketSummary {
   /** tcp.stream, or -1 when the packet is not TCP. */
   readonly tcpStream: number;
   readonly flags: number;
+  /** frame.protocols (`eth:ethertype:ip:tcp:http`). */
+  readonly stack: string;
+  /** Transport ports, meaningful with PacketFlag.PortsKnown. */
+  readonly srcPort: number;
+  readonly dstPort: number;
 }
 
 /** Strings stored once, referred to by id. */
@@ -54,6 +69,10 @@ class StringTable {
       this.ranks = null;
     }
     return id;
+  }
+
+  has(s: string): boolean {
+    return this.ids.has(s);
   }
 
   rankOf(): Uint32Array {
@@ -86,9 +105,14 @@ export class PacketStore {
   color = new Uint8Array(0);
   tcpStream = new Int32Array(0);
   flags = new Uint8Array(0);
+  /** Id of the packet's frame.protocols in `stacks` (a capture has few distinct ones), or NO_STACK. */
+  stack = new Uint16Array(0);
+  srcPort = new Uint16Array(0);
+  dstPort = new Uint16Array(0);
   readonly info: string[] = [];
   readonly addresses = new StringTable();
   readonly protocols = new StringTable();
+  readonly stacks = new StringTable();
 
   add(p: PacketSummary): number {
     if (this.count === this.capacity) this.grow();
@@ -103,6 +127,10 @@ export class PacketStore {
     this.color[i] = COLOR_INDEX.get(p.color) ?? 0;
     this.tcpStream[i] = p.tcpStream;
     this.flags[i] = p.flags;
+    const stack = this.stacks.values.length < NO_STACK || this.stacks.has(p.stack) ? this.stacks.intern(p.stack) : NO_STACK;
+    this.stack[i] = stack;
+    this.srcPort[i] = p.srcPort;
+    this.dstPort[i] = p.dstPort;
     // Reading a character makes V8 flatten a string built by concatenation, once, here, rather than
     // on every comparison when the list is sorted or searched by Info.
     p.info.charCodeAt(0);
@@ -131,7 +159,7 @@ export class PacketStore {
 
   private grow(): void {
     const cap = Math.max(1024, this.capacity * 2);
-    const grown = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const grown = <T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);
       return b;
@@ -146,6 +174,9 @@ export class PacketStore {
     this.color = grown(this.color, (n) => new Uint8Array(n));
     this.tcpStream = grown(this.tcpStream, (n) => new Int32Array(n));
     this.flags = grown(this.flags, (n) => new Uint8Array(n));
+    this.stack = grown(this.stack, (n) => new Uint16Array(n));
+    this.srcPort = grown(this.srcPort, (n) => new Uint16Array(n));
+    this.dstPort = grown(this.dstPort, (n) => new Uint16Array(n));
     this.capacity = cap;
   }
 }

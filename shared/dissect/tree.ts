@@ -111,3 +111,116 @@ export function* walk(nodes: readonly TreeNode[]): Generator<TreeNode> {
     if (n.children) yield* walk(n.children);
   }
 }
+
+/**
+ * What Dissection.dissect may be given instead of `true` to build a packet's
+ * tree: something that makes the top of the tree, collecting the top-level
+ * items into `roots` (TreeNodes, as with a full tree).
+ */
+export interface TreeShape {
+  root(roots: TreeNode[]): Tree;
+}
+
+/**
+ * The items a reader of the tree needs, Wireshark's "interesting fields" (a
+ * display filter primes the tree with the fields it names): a tree built with a
+ * FieldSet keeps only these, so a packet filtered on `tcp.port == 80` does not
+ * allocate items for every field of every layer. Always kept besides the named
+ * fields: protocol items (few; they answer `tcp`, number layers, and TCP
+ * reassembly re-attaches a message's items under them) and Wireshark's own
+ * `_ws.*` items (malformed, expert info; rare). Items below a dropped item go
+ * under its nearest kept ancestor, so each kept item keeps its value, offset,
+ * length and data source; only their nesting and order may differ from the full tree.
+ *
+ * The tree stays `enabled`: dissectors gate fields as well as labels on it.
+ */
+export class FieldSet implements TreeShape {
+  private readonly names: ReadonlySet<string>;
+
+  constructor(names: Iterable<string>) {
+    this.names = new Set(names);
+  }
+
+  keeps(def: FieldDef): boolean {
+    const abbrev = def.abbrev;
+    return def.type === 'protocol' || this.names.has(abbrev) || (abbrev.charCodeAt(0) === 95 && abbrev.startsWith('_ws.'));
+  }
+
+  root(roots: TreeNode[]): Tree {
+    return new PrunedRoot(roots, this);
+  }
+}
+
+/** A kept item of a pruned tree: a TreeNode whose children are pruned in turn. */
+export class PrunedNode extends TreeNode {
+  private dropped: DroppedItem | undefined;
+
+  constructor(
+    private readonly fieldSet: FieldSet,
+    def: FieldDef, source: number, offset: number, length: number, value: FieldValue, text?: string,
+  ) {
+    super(def, source, offset, length, value, text);
+  }
+
+  override add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    if (!this.fieldSet.keeps(def)) return (this.dropped ??= new DroppedItem(this));
+    const node = new PrunedNode(this.fieldSet, def, tvb.source, offset, length, value, text);
+    (this.children ??= []).push(node);
+    return node;
+  }
+  // addGenerated and addHidden come from TreeNode: they call add(), then flag the kept item
+  // (or the shared stand-in of dropped ones, whose flags nobody reads).
+}
+
+/**
+ * What add() returns for an item the tree does not keep: one stand-in per kept
+ * item, shared by all its dropped descendants, that passes their children up to
+ * it and ignores what would change the dropped item itself. A TreeNode only so
+ * that it can be returned where TreeNode.add's callers expect one; it is never
+ * placed in a tree.
+ */
+class DroppedItem extends TreeNode {
+  constructor(private readonly keeper: { add(...args: Parameters<Tree['add']>): TreeNode }) {
+    super(DROPPED_DEF, 0, 0, 0, null);
+  }
+
+  override add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    return this.keeper.add(def, tvb, offset, length, value, text);
+  }
+  override setText(): void {}
+  override appendText(): void {}
+  override setLength(): void {}
+}
+
+const DROPPED_DEF: FieldDef = { abbrev: '', name: '', type: 'none' };
+
+/** The top of a pruned tree: kept top-level items go into the packet's roots. */
+class PrunedRoot implements Tree {
+  readonly enabled = true;
+  private dropped: DroppedItem | undefined;
+
+  constructor(private readonly roots: TreeNode[], private readonly fieldSet: FieldSet) {}
+
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    if (!this.fieldSet.keeps(def)) return (this.dropped ??= new DroppedItem(this));
+    const node = new PrunedNode(this.fieldSet, def, tvb.source, offset, length, value, text);
+    this.roots.push(node);
+    return node;
+  }
+
+  addGenerated(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    const node = this.add(def, tvb, offset, length, value, text);
+    node.flags |= ItemFlags.Generated;
+    return node;
+  }
+
+  addHidden(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue): TreeNode {
+    const node = this.add(def, tvb, offset, length, value);
+    node.flags |= ItemFlags.Hidden;
+    return node;
+  }
+
+  setText(): void {}
+  appendText(): void {}
+  setLength(): void {}
+}

@@ -4,6 +4,7 @@
  * packet's gathered fields: no eval, so it runs under a strict CSP.
  */
 import type { Dissected } from '../dissect/engine.js';
+import type { DataSource } from '../dissect/packet.js';
 import type { FieldDef } from '../dissect/field.js';
 import type { Registry } from '../dissect/registry.js';
 import type { TreeNode } from '../dissect/tree.js';
@@ -24,23 +25,63 @@ export interface CompiledFilter {
   readonly text: string;
   /** Field and protocol names the filter reads: a packet needs only these decoded. */
   readonly fields: ReadonlySet<string>;
+  /**
+   * The names among `fields` whose items' values, bytes or number are read; the
+   * others are only tested for presence (`websocket`, `tcp.analysis.flags`).
+   */
+  readonly valueFields: ReadonlySet<string>;
+  /** True when a field is restricted to layers (`ip.src#2`): the answer then depends on how the tree nests. */
+  readonly usesLayers: boolean;
   /** True when the packet passes. The packet must have been dissected with its tree. */
   matches(packet: Dissected): boolean;
+  /**
+   * The same test on a packet's items given directly: top-level items (their
+   * children are read too) and the data sources their offsets point into.
+   */
+  matchesItems(items: readonly TreeNode[], sources: readonly DataSource[]): boolean;
 }
 
 export type CompileResult = { ok: true; filter: CompiledFilter } | { ok: false; error: FilterError };
 
 export function compileFilter(text: string, registry: Registry): CompileResult {
   try {
-    if (text.trim() === '') return { ok: true, filter: { text, fields: new Set(), matches: () => true } };
+    if (text.trim() === '') {
+      const none = new Set<string>();
+      return { ok: true, filter: { text, fields: none, valueFields: none, usesLayers: false, matches: () => true, matchesItems: () => true } };
+    }
     const compiler = new Compiler(registry);
     const pred = compiler.expr(parseFilter(text));
     const slots = compiler.slots;
-    return { ok: true, filter: { text, fields: slots.names, matches: (packet) => pred(new PacketFields(packet, slots)) } };
+    return {
+      ok: true,
+      filter: {
+        text,
+        fields: slots.names,
+        valueFields: compiler.valueFields,
+        usesLayers: slots.layerProtocol.size > 0,
+        matches: (packet) => {
+          if (!packet.tree) throw new Error('display filters need the packet dissected with its tree');
+          return pred(new PacketFields(packet.tree, packet.sources, slots));
+        },
+        matchesItems: (items, sources) => pred(new PacketFields(items, sources, slots)),
+      },
+    };
   } catch (err) {
     if (err instanceof FilterSyntaxError) return { ok: false, error: err.toValue() };
     throw err;
   }
+}
+
+/**
+ * The protocol a field belongs to: the longest registered protocol name that
+ * prefixes it (`tcp.analysis.flags` → `tcp`), else its first component.
+ */
+export function protocolOf(field: string, registry: Registry): string {
+  let best = field.split('.')[0]!;
+  for (const p of registry.protocols.keys()) {
+    if ((field === p || field.startsWith(p + '.')) && p.length > best.length) best = p;
+  }
+  return best;
 }
 
 const SLICEABLE = new Set(['protocol', 'bytes', 'string', 'ether', 'ipv4', 'ipv6']);
@@ -50,6 +91,10 @@ const latin1 = new TextDecoder('latin1');
 
 class Compiler {
   readonly slots = new FieldSlots();
+  /** Names read for more than their presence (see CompiledFilter.valueFields). */
+  readonly valueFields = new Set<string>();
+  /** Set while compiling a bare name tested for presence (`websocket`, `!tcp.analysis.flags`). */
+  private presenceTest = false;
 
   constructor(private readonly registry: Registry) {}
 
@@ -70,7 +115,9 @@ class Compiler {
         return (env) => !a(env);
       }
       case 'test': {
+        this.presenceTest = e.e.k === 'name';
         const op = this.operand(e.e);
+        this.presenceTest = false;
         if (!op) this.notAField(e.e);
         return (env) => op.present(env);
       }
@@ -184,6 +231,10 @@ class Compiler {
     const name = def.abbrev;
     const slot = this.slots.slot(name);
     const either = EITHER_SIDE[name];
+    if (!this.presenceTest) {
+      this.valueFields.add(name);
+      for (const n of either?.pair ?? []) this.valueFields.add(n);
+    }
     let nodes: (env: PacketFields) => readonly TreeNode[];
     if (either) {
       // Use the dissector's own either-side items when it adds them, else both sides of the pair.
@@ -232,13 +283,8 @@ class Compiler {
     return this.nodesOperand(base.def, span, (env) => baseNodes(env).filter((n) => inLayers(env.layerOf(n))));
   }
 
-  /** The protocol a field belongs to: the longest registered protocol name that prefixes it. */
   private protocolOf(field: string): string {
-    let best = field.split('.')[0]!;
-    for (const p of this.registry.protocols.keys()) {
-      if ((field === p || field.startsWith(p + '.')) && p.length > best.length) best = p;
-    }
-    return best;
+    return protocolOf(field, this.registry);
   }
 
   private sliceOperand(of: Entity, ranges: readonly SliceRange[], span: Span): Operand {

@@ -9,6 +9,12 @@
  * either-side fields ip.addr, ipv6.addr, tcp.port, udp.port and eth.addr read
  * the dissector's own (hidden) items when a packet has them, else the
  * src/dst pair. `caretLines` renders an error's position as tshark does.
+ *
+ * Cost: `treeShapeFor` gives the tree a filter needs (only the items it names)
+ * and `dissectShaped` dissects with it; protocol-stack.ts says what
+ * frame.protocols alone answers (`treelessFilter`, and the worker's store).
  */
-export { compileFilter, type CompiledFilter, type CompileResult } from './compile.js';
+export { compileFilter, protocolOf, type CompiledFilter, type CompileResult } from './compile.js';
 export { caretLines, type FilterError } from './errors.js';
+export { dissectShaped, treeShapeFor } from './tree-shape.js';
+export { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH, treelessFilter } from './protocol-stack.js';

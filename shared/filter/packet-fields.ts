@@ -2,8 +2,8 @@
  * The items of one dissected packet a filter needs, gathered in one walk of
  * its tree, and their values in the form the filter compares.
  */
-import type { Dissected } from '../dissect/engine.js';
 import type { FieldDef } from '../dissect/field.js';
+import type { DataSource } from '../dissect/packet.js';
 import type { TreeNode } from '../dissect/tree.js';
 import type { Kind } from './kinds.js';
 import type { Value } from './literals.js';
@@ -41,8 +41,7 @@ export class PacketFields {
   /** Layer (1-based count of its protocol so far) of each gathered item, when the filter uses layers. */
   private readonly layers: Map<TreeNode, number> | null;
 
-  constructor(readonly packet: Dissected, slots: FieldSlots) {
-    if (!packet.tree) throw new Error('display filters need the packet dissected with its tree');
+  constructor(tree: readonly TreeNode[], private readonly sources: readonly DataSource[], slots: FieldSlots) {
     const lists: (TreeNode[] | undefined)[] = new Array(slots.index.size);
     this.lists = lists;
     if (slots.layerProtocol.size === 0) {
@@ -54,7 +53,7 @@ export class PacketFields {
           if (n.children) visit(n.children);
         }
       };
-      visit(packet.tree);
+      visit(tree);
       return;
     }
     const layers = (this.layers = new Map<TreeNode, number>());
@@ -72,7 +71,7 @@ export class PacketFields {
         if (n.children) visit(n.children);
       }
     };
-    visit(packet.tree);
+    visit(tree);
   }
 
   nodes(slot: number): readonly TreeNode[] {
@@ -85,7 +84,7 @@ export class PacketFields {
 
   /** The captured bytes an item covers (clipped to what was captured). */
   coveredBytes(node: TreeNode): Uint8Array {
-    const src = this.packet.sources[node.source];
+    const src = this.sources[node.source];
     if (!src) return new Uint8Array(0);
     const bytes = src.tvb.bytes;
     const start = Math.min(Math.max(node.offset, 0), bytes.length);

@@ -1,0 +1,46 @@
+/**
+ * A display filter as the worker applies it, as cheaply as the filter allows:
+ * answered from the packet store when the store holds what it reads
+ * (summary-filter.ts), else the packet dissected again with only the items the
+ * filter names (a FieldSet tree, not the full tree).
+ */
+import type { Dissected } from '../../shared/dissect/engine.js';
+import type { TreeShape } from '../../shared/dissect/tree.js';
+import { dissectShaped, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
+import type { CaptureIndex } from './capture-index.js';
+import { SummaryFilter } from './summary-filter.js';
+
+export class WorkerFilter {
+  readonly summary: SummaryFilter;
+  /** The tree a packet the store cannot answer for is dissected with. */
+  readonly tree: TreeShape | true;
+
+  constructor(readonly filter: CompiledFilter, private readonly cap: CaptureIndex) {
+    this.summary = new SummaryFilter(cap.store, filter, cap.registry);
+    this.tree = treeShapeFor([filter]);
+  }
+
+  get text(): string {
+    return this.filter.text;
+  }
+
+  /** Whether indexed packet i passes, reading it from the file only when the store cannot say. */
+  async test(i: number): Promise<boolean> {
+    return this.summary.test(i) ?? this.matches(await this.cap.dissect(i, this.tree));
+  }
+
+  /** The same for the packet the first pass just dissected (without its tree) as `d`. */
+  testIndexed(i: number, d: Dissected): boolean {
+    return this.summary.test(i) ?? this.matches(dissectShaped(this.cap.dissection, d.ctx.frame, this.tree));
+  }
+
+  /** The filter on a packet dissected with (at least) this.tree. */
+  matches(d: Dissected): boolean {
+    try {
+      return this.filter.matches(d);
+    } catch {
+      // A filter that cannot be evaluated on a packet (a bug, not user error) does not keep it.
+      return false;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Filters on pruned trees (FieldSet: only the items a filter names) must keep
+ * exactly the packets they keep on full trees:
+ *   - the golden filters (expected.json, from tshark -Y), each on trees shaped for it;
+ *   - over every shared capture, random sets of the fields present: each named
+ *     field has the same items (values, offsets, lengths, sources, flags) in
+ *     the pruned tree as in the full one (filters read nothing else, layers aside).
+ * The engine builds a pruned tree when Dissection.dissect takes a TreeShape
+ * (see shared/filter/tree-shape.ts); until it does it builds the full tree,
+ * which these tests then compare with itself (said so on stderr).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dissected, Dissection } from '../../shared/dissect/engine.js';
+import type { FrameInput } from '../../shared/dissect/packet.js';
+import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import { FieldSet, ItemFlags, walk, type TreeNode } from '../../shared/dissect/tree.js';
+import { compileFilter, dissectShaped, treeShapeFor } from '../../shared/filter/index.js';
+import { CHAT, dissectFile } from '../support/dissect-file.js';
+import { corpusFiles } from '../worker/corpus.js';
+
+const registry = defaultRegistry();
+
+/** Whether this engine builds shaped trees (else every "shaped" tree is the full one). */
+function engineShapes(): boolean {
+  const { dissection, frames } = dissectFile(CHAT, false);
+  const d = dissectShaped(dissection, frames[0]!, new FieldSet(['frame.number']));
+  return ![...walk(d.tree ?? [])].some((n) => n.def.abbrev === 'frame.len');
+}
+const SHAPES = engineShapes();
+if (!SHAPES) {
+  process.stderr.write('shaped-trees.test.ts: the engine ignores TreeShapes (Dissection.dissect takes only a boolean) and builds full trees: these tests compare full trees with themselves.\n');
+}
+
+interface Row { capture: string; filter: string; frames: number[] }
+
+describe('golden filters on trees shaped for them', () => {
+  const rows = JSON.parse(readFileSync(resolve(import.meta.dirname, 'expected.json'), 'utf8')) as Row[];
+  const loaded = new Map<string, { dissection: Dissection; frames: FrameInput[] }>();
+  const load = (capture: string): { dissection: Dissection; frames: FrameInput[] } => {
+    let l = loaded.get(capture);
+    if (!l) loaded.set(capture, (l = dissectFile(capture, false)));
+    return l;
+  };
+  for (const row of rows) {
+    it(`${row.capture.split('/').pop()}: ${row.filter}`, () => {
+      const r = compileFilter(row.filter, registry);
+      if (!r.ok) throw new Error(r.error.message);
+      const { dissection, frames } = load(row.capture);
+      const shape = treeShapeFor([r.filter]);
+      const kept = frames.filter((f) => r.filter.matches(dissectShaped(dissection, f, shape))).map((f) => f.num);
+      expect(kept).toEqual(row.frames);
+    });
+  }
+});
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const itemKey = (n: TreeNode): string => {
+  const v = n.value instanceof Uint8Array ? hex(n.value) : String(n.value);
+  return `${v}|${n.source}@${n.offset}+${n.length}|${n.flags & (ItemFlags.Generated | ItemFlags.Hidden)}`;
+};
+
+/** For each name, the packet's items of that field, as comparable text. */
+function itemsOf(d: Dissected, names: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const n of walk(d.tree ?? [])) {
+    if (!names.has(n.def.abbrev)) continue;
+    let list = out.get(n.def.abbrev);
+    if (!list) out.set(n.def.abbrev, (list = []));
+    list.push(itemKey(n));
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+describe('pruned trees over the shared captures', () => {
+  const goldenFields = new Set<string>();
+  beforeAll(() => {
+    const cases = JSON.parse(readFileSync(resolve(import.meta.dirname, 'cases.json'), 'utf8')) as { filters: string[] }[];
+    for (const text of cases.flatMap((c) => c.filters)) {
+      const r = compileFilter(text, registry);
+      if (r.ok) for (const n of r.filter.fields) goldenFields.add(n);
+    }
+  });
+
+  it('have the same items as full trees for every named field', () => {
+    const next = random(20261125);
+    const problems: string[] = [];
+    let compared = 0;
+    for (const path of corpusFiles()) {
+      let file;
+      try {
+        file = dissectFile(path, false);
+      } catch {
+        continue; // not a capture the reader takes (the corpus has a few on purpose)
+      }
+      const { dissection, frames } = file;
+      const full = frames.map((f) => dissection.dissect(f, true));
+      const present = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))].sort();
+      const sets: Set<string>[] = [goldenFields];
+      for (let k = 0; k < 6 && present.length > 0; k++) {
+        const size = 1 + Math.floor(next() * 5);
+        sets.push(new Set(Array.from({ length: size }, () => present[Math.floor(next() * present.length)]!)));
+      }
+      for (const names of sets) {
+        const shape = new FieldSet(names);
+        frames.forEach((f, i) => {
+          const want = itemsOf(full[i]!, names);
+          const got = itemsOf(dissectShaped(dissection, f, shape), names);
+          compared++;
+          for (const name of new Set([...want.keys(), ...got.keys()])) {
+            const a = JSON.stringify(want.get(name) ?? []);
+            const b = JSON.stringify(got.get(name) ?? []);
+            if (a !== b && problems.length < 20) problems.push(`${path.split('/shared/')[1]} #${f.num} ${name}: full ${a}, pruned ${b}`);
+          }
+        });
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(compared).toBeGreaterThan(30_000);
+  }, 300_000);
+
+  it.skipIf(!SHAPES)('are smaller than full trees (the engine builds what the shape keeps)', () => {
+    const { dissection, frames } = dissectFile(CHAT, false);
+    const shape = new FieldSet(['tcp.srcport']);
+    let full = 0, pruned = 0;
+    for (const f of frames) {
+      full += [...walk(dissection.dissect(f, true).tree ?? [])].length;
+      pruned += [...walk(dissectShaped(dissection, f, shape).tree ?? [])].length;
+    }
+    expect(pruned * 5).toBeLessThan(full);
+  });
+});

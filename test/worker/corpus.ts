@@ -1,0 +1,53 @@
+/**
+ * The shared captures (../shared/captures and ../shared/corpus: ~400 small files
+ * of every protocol Paquet dissects, malformed ones included), indexed by the
+ * worker's first pass (CaptureIndex), each packet then dissected again with its
+ * full tree: the reference the filter tests compare the store and pruned trees with.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { openCaptureFile } from '../../main/capture-file/index.js';
+import { CaptureIndex } from '../../main/worker/capture-index.js';
+import type { Dissected } from '../../shared/dissect/engine.js';
+import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import type { Registry } from '../../shared/dissect/registry.js';
+import { REPO, SHARED } from '../support/dissect-file.js';
+
+export interface IndexedCapture {
+  /** Path relative to the repository, for messages. */
+  readonly name: string;
+  readonly cap: CaptureIndex;
+  /** Every packet dissected again with its full tree, in order. */
+  readonly full: Dissected[];
+}
+
+/** Every capture file under ../shared/captures and ../shared/corpus, sorted. */
+export function corpusFiles(): string[] {
+  const out: string[] = [];
+  const visit = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(name)) out.push(p);
+    }
+  };
+  visit(join(SHARED, 'captures'));
+  visit(join(SHARED, 'corpus'));
+  return out;
+}
+
+/** Index a capture as the worker does, then dissect each packet again with its full tree. Null when it cannot be read. */
+export async function indexCapture(path: string, registry: Registry = defaultRegistry()): Promise<IndexedCapture | null> {
+  let reader;
+  try {
+    reader = await openCaptureFile(path);
+  } catch {
+    return null;
+  }
+  const cap = new CaptureIndex(reader, registry, { packet: () => {}, changed: () => {} }, false);
+  cap.start();
+  await cap.whenIndexed();
+  const full: Dissected[] = [];
+  for (let i = 0; i < cap.indexed; i++) full.push(await cap.dissect(i, true));
+  return { name: relative(REPO, path), cap, full };
+}
