@@ -4,9 +4,10 @@
  * dissected again on its own, with the same result, for the detail pane.
  */
 import { ENCAPSULATIONS, hfFrame, frameProto } from './frame.js';
-import { PacketContext, SessionState, type DataSource, type FrameInput } from './packet.js';
+import { FrameMemos, FrameTimes } from './frame-store.js';
+import { PacketContext, SessionState, type DataSource, type FrameAccess, type FrameInput } from './packet.js';
 import type { Registry } from './registry.js';
-import { NULL_TREE, TreeNode, type Tree } from './tree.js';
+import { NULL_TREE, TreeNode, type Tree, type TreeShape } from './tree.js';
 
 export interface Dissected {
   readonly num: number;
@@ -27,44 +28,85 @@ export interface Dissected {
   readonly ctx: PacketContext;
 }
 
+export interface DissectionOptions {
+  /**
+   * Frames are dissected once, in order, never revisited (the CLI): nothing is kept per
+   * frame for revisits, so memory stays flat however long the file.
+   */
+  readonly singlePass?: boolean;
+  /**
+   * False: the bytes of a TCP PDU reassembled from several frames are not kept for
+   * revisits (they are most of what a first pass keeps on HTTP traffic); a revisit
+   * rebuilds them from those frames, which the caller then reads and passes to dissect()
+   * (framesNeeded() names them). Default true: everything a revisit needs is kept.
+   */
+  readonly keepReassembledBytes?: boolean;
+}
+
+const NO_FRAMES: readonly number[] = Object.freeze([]);
+
+interface ProtocolsNode {
+  readonly text: string;
+  next: Map<string, ProtocolsNode> | undefined;
+}
+
 export class Dissection {
   private readonly session = new SessionState();
-  private readonly memos = new Map<number, Map<string, unknown>>();
+  /** What revisits need, per frame; neither is kept by a single-pass dissection. */
+  private readonly memos: FrameMemos | null;
+  private readonly times: FrameTimes | null;
   /** Highest frame number dissected so far; frames up to it are revisits. */
   private lastFirstPass = 0;
   private firstSec = 0;
   private firstNsec = 0;
   private prevSec = 0;
   private prevNsec = 0;
-  /**
-   * Time since the previous frame, indexed by frame number: two plain number arrays rather
-   * than a Map of pairs, since every frame has one and a pair per frame is garbage-collector work.
-   */
-  private readonly prevDeltaSec: number[] = [0];
-  private readonly prevDeltaNsec: number[] = [0];
 
-  /**
-   * `singlePass`: frames are dissected once, in order, never revisited (the CLI), so
-   * per-frame memos are dropped as soon as their frame is done instead of kept for
-   * revisits: memory stays flat however long the file.
-   */
+  /** Per frame whose revisit rebuilds reassembled data: the other frames it is rebuilt from. */
+  private readonly needs = new Map<number, readonly number[]>();
+  private readonly access: FrameAccess;
+
   constructor(
     readonly registry: Registry,
-    private readonly options: { singlePass?: boolean } = {},
-  ) {}
+    private readonly options: DissectionOptions = {},
+  ) {
+    this.memos = options.singlePass ? null : new FrameMemos();
+    this.times = options.singlePass ? null : new FrameTimes();
+    this.access = {
+      keepReassembledBytes: options.keepReassembledBytes ?? true,
+      needFrames: (num, frames) => {
+        const known = this.needs.get(num);
+        this.needs.set(num, known ? [...new Set([...known, ...frames])].sort((x, y) => x - y) : frames);
+      },
+    };
+  }
+
+  /**
+   * The frames (other than `num` itself) whose bytes a revisit of frame `num` needs, to be
+   * passed to dissect(); always empty unless `keepReassembledBytes` is false.
+   */
+  framesNeeded(num: number): readonly number[] {
+    return this.needs.get(num) ?? NO_FRAMES;
+  }
 
   /**
    * Dissect a frame. Frames must first be given in increasing order; after that,
    * any frame already seen may be given again (a revisit, from the memos).
    */
-  dissect(frame: FrameInput, withTree: boolean): Dissected {
+  dissect(frame: FrameInput, withTree: boolean | TreeShape, otherFrames?: ReadonlyMap<number, Uint8Array>): Dissected {
     const visited = frame.num <= this.lastFirstPass;
     if (visited && this.options.singlePass) throw new Error(`frame ${frame.num} dissected again in a single-pass dissection`);
+    const missing = visited ? this.framesNeeded(frame.num).filter((n) => !otherFrames?.has(n)) : NO_FRAMES;
+    if (missing.length > 0) throw new Error(`frame ${frame.num} is dissected again from frames ${missing.join(', ')}: pass their bytes (framesNeeded)`);
     let dSec = 0;
     let dNsec = 0;
     if (visited) {
-      dSec = this.prevDeltaSec[frame.num] ?? 0;
-      dNsec = this.prevDeltaNsec[frame.num] ?? 0;
+      // The time since the previous frame, from the two frames' times as the first pass saw them.
+      const times = this.times!;
+      if (frame.num > 1) {
+        dSec = diffSec(times.sec(frame.num), times.nsec(frame.num), times.sec(frame.num - 1), times.nsec(frame.num - 1));
+        dNsec = diffNsec(times.nsec(frame.num), times.nsec(frame.num - 1));
+      }
     } else {
       if (frame.num !== this.lastFirstPass + 1) {
         throw new Error(`frame ${frame.num} given before frame ${this.lastFirstPass + 1}`);
@@ -78,19 +120,19 @@ export class Dissection {
       }
       dSec = diffSec(frame.tsSec, frame.tsNsec, this.prevSec, this.prevNsec);
       dNsec = diffNsec(frame.tsNsec, this.prevNsec);
-      // A single pass never comes back for the delta, so it keeps none.
-      if (!this.options.singlePass) {
-        this.prevDeltaSec.push(dSec);
-        this.prevDeltaNsec.push(dNsec);
-      }
+      this.times?.push(frame.tsSec, frame.tsNsec);
       this.prevSec = frame.tsSec;
       this.prevNsec = frame.tsNsec;
     }
-    const ctx = new PacketContext(frame, this.registry, this.session, this.memos, visited);
+    const access = otherFrames ? { ...this.access, otherFrames } : this.access;
+    const ctx = new PacketContext(frame, this.registry, this.session, this.memos, visited, this.times, access);
     const relSec = diffSec(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
     const relNsec = diffNsec(frame.tsNsec, this.firstNsec);
-    const roots: TreeNode[] | null = withTree ? [] : null;
-    const top: Tree = roots ? new RootCollector(roots) : NULL_TREE;
+    // A TreeShape (a display filter's fields) keeps only some items: see FieldSet in tree.ts.
+    let roots: TreeNode[] | null = null;
+    let top: Tree = NULL_TREE;
+    if (withTree === true) top = new RootCollector((roots = []));
+    else if (withTree !== false) top = withTree.root((roots = []));
 
     const frameItem = this.addFrameLayer(ctx, top, relSec, relNsec, dSec, dNsec);
     const tvb = ctx.frameTvb;
@@ -98,10 +140,7 @@ export class Dissection {
       const data = this.registry.byName('data');
       if (data) ctx.call(data, tvb, 0, tvb.bytes.length, top);
     }
-    if (this.options.singlePass) {
-      this.memos.delete(frame.num);
-    }
-    const protocols = ctx.protocols.join(':');
+    const protocols = this.protocolsText(ctx.protocols);
     if (frameItem instanceof TreeNode) {
       frameItem.addGenerated(hfFrame.protocols, tvb, 0, 0, protocols);
     }
@@ -119,6 +158,26 @@ export class Dissection {
       malformed: ctx.malformed,
       ctx,
     };
+  }
+
+  /**
+   * frame.protocols text by layer list, in a tree keyed by layer name: a capture has few
+   * distinct lists, so each text is joined once instead of once per packet.
+   */
+  private readonly protocolTexts: ProtocolsNode = { text: '', next: undefined };
+
+  private protocolsText(protocols: readonly string[]): string {
+    let node = this.protocolTexts;
+    for (let i = 0; i < protocols.length; i++) {
+      const name = protocols[i]!;
+      let child = node.next?.get(name);
+      if (!child) {
+        child = { text: protocols.slice(0, i + 1).join(':'), next: undefined };
+        (node.next ??= new Map()).set(name, child);
+      }
+      node = child;
+    }
+    return node.text;
   }
 
   private addFrameLayer(ctx: PacketContext, top: Tree, relSec: number, relNsec: number, dSec: number, dNsec: number): Tree {

@@ -6,9 +6,19 @@
  */
 import { Columns } from './columns.js';
 import { addExpert, GROUPS, hfWs, Severity } from './expert.js';
+import type { FrameMemos, FrameTimes } from './frame-store.js';
 import type { Dissector, ProtocolDef, Registry } from './registry.js';
 import type { Tree } from './tree.js';
 import { BoundsError, makeTvb, MalformedError, type SourcePart, type Tvb } from './tvb.js';
+
+/** What a context knows about reaching other frames' bytes (Dissection passes it; tests need not). */
+export interface FrameAccess {
+  readonly keepReassembledBytes: boolean;
+  readonly otherFrames?: ReadonlyMap<number, Uint8Array>;
+  readonly needFrames: (frame: number, others: readonly number[]) => void;
+}
+
+const KEEP_BYTES: FrameAccess = { keepReassembledBytes: true, needFrames: () => {} };
 
 /** One frame as the capture file gives it. */
 export interface FrameInput {
@@ -42,7 +52,10 @@ export interface DataSource {
   readonly parts?: readonly SourcePart[];
 }
 
-/** Per-capture state shared by all packets (conversation tables and such), by protocol key. */
+/**
+ * Per-capture state shared by all packets (conversation tables and such), by protocol key.
+ * Asked for on every packet: give `init` as a function defined once, not an arrow made per call.
+ */
 export class SessionState {
   private readonly bags = new Map<string, unknown>();
   get<T>(key: string, init: () => T): T {
@@ -52,6 +65,15 @@ export class SessionState {
       this.bags.set(key, v);
     }
     return v;
+  }
+
+  /** The state under `key`, if any (for state whose making needs arguments; see set). */
+  find<T>(key: string): T | undefined {
+    return this.bags.get(key) as T | undefined;
+  }
+
+  set<T>(key: string, value: T): void {
+    this.bags.set(key, value);
   }
 }
 
@@ -63,8 +85,28 @@ export class PacketContext {
   readonly frameTvb: Tvb;
 
   /** Network-layer addresses as text (`127.0.0.1`, `::1`), set by IP/IPv6; link-layer ones by Ethernet/SLL. */
-  netSrc = '';
-  netDst = '';
+  get netSrc(): string {
+    return this.src;
+  }
+  set netSrc(text: string) {
+    this.src = text;
+    this.netSrcKey = -1;
+  }
+  get netDst(): string {
+    return this.dst;
+  }
+  set netDst(text: string) {
+    this.dst = text;
+    this.netDstKey = -1;
+  }
+  /**
+   * The IPv4 address behind netSrc/netDst as a number (set by IPv4 right after the text), or -1:
+   * conversation tables key on it without looking the text up. Setting the text resets it.
+   */
+  netSrcKey = -1;
+  netDstKey = -1;
+  private src = '';
+  private dst = '';
   dlSrc = '';
   dlDst = '';
   /** Transport ports, set by TCP/UDP. */
@@ -84,10 +126,18 @@ export class PacketContext {
     readonly frame: FrameInput,
     readonly registry: Registry,
     readonly session: SessionState,
-    /** Frame-number-keyed memo filled on the first pass, read on later ones. */
-    private readonly memos: Map<number, Map<string, unknown>>,
+    /**
+     * Frame-number-keyed memos filled on the first pass, read on later ones; null when the
+     * dissection keeps nothing for revisits (a single pass): memos then live only as long as
+     * this context.
+     */
+    private readonly memos: FrameMemos | null,
     /** True when this frame was dissected before (the first pass is over for it). */
     readonly visited: boolean,
+    /** Every frame's timestamp so far, when the dissection keeps them (null in a single pass). */
+    readonly times: FrameTimes | null = null,
+    /** How reassembled data is kept for revisits (see DissectionOptions.keepReassembledBytes). */
+    private readonly frameAccess: FrameAccess = KEEP_BYTES,
   ) {
     this.frameTvb = makeTvb(frame.data, 0, frame.origLen);
     this.sources = [{ name: 'Frame', tvb: this.frameTvb }];
@@ -97,31 +147,67 @@ export class PacketContext {
     return this.frame.num;
   }
 
+  /** True when what a dissector records for this frame is kept for a later revisit. */
+  get keepsMemos(): boolean {
+    return this.memos !== null;
+  }
+
+  /** False when reassembled bytes are not kept: a revisit rebuilds them with frameBytes(). */
+  get keepsReassembledBytes(): boolean {
+    return this.frameAccess.keepReassembledBytes || this.memos === null;
+  }
+
+  /** The captured bytes of frame `num`: this frame's, or another's the caller passed for this revisit. */
+  frameBytes(num: number): Uint8Array | undefined {
+    return num === this.frame.num ? this.frame.data : this.frameAccess.otherFrames?.get(num);
+  }
+
+  /** First pass: a revisit of this frame will need these frames' bytes (see frameBytes). */
+  needFrames(frames: readonly number[]): void {
+    if (!this.visited) this.frameAccess.needFrames(this.frame.num, frames);
+  }
+
   /**
    * Store per-frame data on the first pass (relative sequence numbers, analysis
    * flags, the bytes of a reassembled message) so a later dissection of this
    * frame alone gives the same answer.
    */
   setMemo(key: string, value: unknown): void {
-    let m = this.frameMemo();
-    if (!m) this.memos.set(this.frame.num, (this.ownMemo = m = new Map()));
-    m.set(key, value);
+    this.setLocalMemo(key, value);
+    this.memos?.set(this.frame.num, key, value);
   }
 
   getMemo<T>(key: string): T | undefined {
-    return this.frameMemo()?.get(key) as T | undefined;
+    if (this.local !== undefined) {
+      for (let i = 0; i < this.local.length; i += 2) if (this.local[i] === key) return this.local[i + 1] as T;
+    }
+    // On the first pass the store holds nothing for this frame that is not in `local` already.
+    if (this.memos === null || !this.visited) return undefined;
+    return this.memos.get(this.frame.num, key) as T | undefined;
   }
 
   /**
-   * This frame's memo map, looked up in the capture-wide map once per packet rather than on
-   * every getMemo (several layers ask): `null` means not looked up yet, `undefined` none exists.
+   * A memo for this dissection of the frame only, never kept for a revisit: for what a
+   * dissector keeps in its own compact store but callers read through getMemo.
    */
-  private ownMemo: Map<string, unknown> | undefined | null = null;
-
-  private frameMemo(): Map<string, unknown> | undefined {
-    if (this.ownMemo === null) this.ownMemo = this.memos.get(this.frame.num);
-    return this.ownMemo;
+  setLocalMemo(key: string, value: unknown): void {
+    const l = this.local;
+    if (l === undefined) {
+      // Sized to the pair: a list grown by push would reserve room for many more.
+      this.local = [key, value];
+      return;
+    }
+    for (let i = 0; i < l.length; i += 2) {
+      if (l[i] === key) {
+        l[i + 1] = value;
+        return;
+      }
+    }
+    l.push(key, value);
   }
+
+  /** Key/value pairs set in this context (most frames set none or one). */
+  private local: unknown[] | undefined;
 
   /** Register a reassembled or decoded buffer; fields added with the returned Tvb point into it. */
   addSource(name: string, bytes: Uint8Array, parts?: readonly SourcePart[]): Tvb {

@@ -47,7 +47,20 @@ export class MalformedError extends Error {
 }
 
 export function makeTvb(bytes: Uint8Array, source = 0, reportedLength = bytes.length): Tvb {
-  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), source, reportedLength };
+  return new TvbBuffer(bytes, source, reportedLength);
+}
+
+/** A Tvb whose DataView is made on first use: the integer reads below do without one. */
+class TvbBuffer implements Tvb {
+  private dataView: DataView | undefined;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly source: number,
+    readonly reportedLength: number,
+  ) {}
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
 }
 
 /** Throws unless `length` bytes are available at `offset`. */
@@ -63,11 +76,13 @@ export function u8(tvb: Tvb, off: number): number {
 }
 export function u16(tvb: Tvb, off: number): number {
   ensure(tvb, off, 2);
-  return tvb.view.getUint16(off);
+  const b = tvb.bytes;
+  return (b[off]! << 8) | b[off + 1]!;
 }
 export function u16le(tvb: Tvb, off: number): number {
   ensure(tvb, off, 2);
-  return tvb.view.getUint16(off, true);
+  const b = tvb.bytes;
+  return b[off]! | (b[off + 1]! << 8);
 }
 export function u24(tvb: Tvb, off: number): number {
   ensure(tvb, off, 3);
@@ -75,11 +90,13 @@ export function u24(tvb: Tvb, off: number): number {
 }
 export function u32(tvb: Tvb, off: number): number {
   ensure(tvb, off, 4);
-  return tvb.view.getUint32(off);
+  const b = tvb.bytes;
+  return ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
 }
 export function u32le(tvb: Tvb, off: number): number {
   ensure(tvb, off, 4);
-  return tvb.view.getUint32(off, true);
+  const b = tvb.bytes;
+  return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
 }
 export function u64(tvb: Tvb, off: number): bigint {
   ensure(tvb, off, 8);

@@ -23,19 +23,11 @@ export function treeShapeFor(filters: readonly CompiledFilter[]): TreeShape | tr
   return new FieldSet(names);
 }
 
-/**
- * Dissect a frame with the given tree: `false` none, `true` the full tree, a
- * TreeShape only what it keeps.
- *
- * The engine builds a shaped tree once Dissection.dissect accepts a TreeShape
- * for `withTree` (`const top = ... withTree === true ? new RootCollector(roots)
- * : withTree.root(roots)`); an engine that takes only a boolean sees a truthy
- * value and builds the full tree, which gives the same answers, only slower.
- */
+/** Dissect a frame with the given tree: `false` none, `true` the full tree, a TreeShape only what it keeps. */
 export function dissectShaped(
   dissection: Dissection, frame: FrameInput, tree: TreeShape | boolean, ...rest: DissectRest
 ): Dissected {
-  return dissection.dissect(frame, tree as boolean, ...rest);
+  return dissection.dissect(frame, tree, ...rest);
 }
 
 /** What Dissection.dissect takes after the frame and the tree, passed on as is. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameProto } from '../../shared/dissect/frame.js';
+import { FrameMemos } from '../../shared/dissect/frame-store.js';
 import { PacketContext, SessionState } from '../../shared/dissect/packet.js';
 import { Registry } from '../../shared/dissect/registry.js';
 import { NULL_TREE, TreeNode, walk } from '../../shared/dissect/tree.js';
@@ -20,7 +21,7 @@ function run(bytes: Uint8Array, withTree = true) {
   const r = new Registry();
   registerDhcp(r);
   const frame = { num: 1, tsSec: 0, tsNsec: 0, capLen: bytes.length, origLen: bytes.length, linkType: 1, interfaceId: 0, data: bytes };
-  const ctx = new PacketContext(frame, r, new SessionState(), new Map(), false);
+  const ctx = new PacketContext(frame, r, new SessionState(), new FrameMemos(), false);
   const root = new TreeNode(frameProto.def, 0, 0, bytes.length, null);
   ctx.call(dissectDhcp, ctx.frameTvb, 0, bytes.length, withTree ? root : NULL_TREE);
   const values = (abbrev: string) => [...walk(root.children ?? [])].filter((n) => n.def.abbrev === abbrev).map(fieldText);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameProto } from '../../shared/dissect/frame.js';
+import { FrameMemos } from '../../shared/dissect/frame-store.js';
 import { PacketContext, SessionState } from '../../shared/dissect/packet.js';
 import { Registry } from '../../shared/dissect/registry.js';
 import { NULL_TREE, TreeNode, walk } from '../../shared/dissect/tree.js';
@@ -30,7 +31,7 @@ type Dissector = typeof dissectDnsUdp;
 function run(bytes: number[] | Uint8Array, dissector: Dissector = dissectDnsUdp, withTree = true) {
   const data = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
   const frame = { num: 1, tsSec: 0, tsNsec: 0, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, data };
-  const ctx = new PacketContext(frame, registry(), new SessionState(), new Map(), false);
+  const ctx = new PacketContext(frame, registry(), new SessionState(), new FrameMemos(), false);
   const root = new TreeNode(frameProto.def, 0, 0, data.length, null);
   ctx.call(dissector, ctx.frameTvb, 0, data.length, withTree ? root : NULL_TREE);
   const values = (abbrev: string) => [...walk(root.children ?? [])].filter((n) => n.def.abbrev === abbrev).map(fieldText);

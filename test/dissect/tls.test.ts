@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameProto } from '../../shared/dissect/frame.js';
+import { FrameMemos } from '../../shared/dissect/frame-store.js';
 import { PacketContext, SessionState } from '../../shared/dissect/packet.js';
 import { Registry } from '../../shared/dissect/registry.js';
 import { NULL_TREE, TreeNode, walk, type Tree } from '../../shared/dissect/tree.js';
@@ -44,7 +45,7 @@ function serverHello13(): number[] {
 
 class Stream {
   readonly session = new SessionState();
-  readonly memos = new Map<number, Map<string, unknown>>();
+  readonly memos = new FrameMemos();
   private num = 0;
   readonly registry = new Registry();
   constructor() { registerTls(this.registry); }

@@ -10,6 +10,7 @@ import { addExpert, GROUPS, Severity } from '../expert.js';
 import type { PacketContext } from '../packet.js';
 import type { Tree } from '../tree.js';
 import type { Tvb } from '../tvb.js';
+import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
 
 export const hfDnsTrans = fields({
   responseTo: { abbrev: 'dns.response_to', name: 'Request In', type: 'framenum' },
@@ -22,18 +23,25 @@ export const hfDnsTrans = fields({
   unsolicited: { abbrev: 'dns.unsolicited', name: 'Unsolicited', type: 'boolean', tfs: ['True', 'False'] },
 });
 
-const RETRANSMISSION_WINDOW_NS = 5_000_000_000n;
+const RETRANSMISSION_WINDOW_NS = 5_000_000_000;
 
 interface Transaction {
   readonly reqFrame: number;
-  readonly reqTime: bigint;
+  /** Nanoseconds since the table's epochSec. */
+  readonly reqTime: Ns;
   repFrame: number;
+}
+
+interface Transactions {
+  /** The latest transaction per conversation and ID: an earlier one is never looked at again. */
+  readonly byKey: Map<string, Transaction>;
+  epochSec: number | undefined;
 }
 
 /** What one message shows about its transaction. */
 export interface TransactionView {
   responseTo?: number;
-  timeNs?: bigint;
+  timeNs?: Ns;
   retransmission?: boolean;
   retransmitRequestIn?: number;
   retransmitResponseIn?: number;
@@ -47,22 +55,25 @@ function conversationKey(ctx: PacketContext): string {
   return `${ctx.ipProto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
 }
 
+function newTransactions(): Transactions {
+  return { byKey: new Map(), epochSec: undefined };
+}
+
 /** Record this message on the first pass (or read back what was recorded) and return what to show. */
 export function trackTransaction(ctx: PacketContext, memoKey: string, id: number, isResponse: boolean): TransactionView {
-  if (ctx.visited) return ctx.getMemo<TransactionView>(memoKey) ?? {};
-  const table = ctx.session.get('dns.transactions', () => new Map<string, Transaction[]>());
+  if (ctx.visited) return storedView(ctx, memoKey);
+  const state = ctx.session.get('dns.transactions', newTransactions);
   const key = `${conversationKey(ctx)}|${id}`;
-  let list = table.get(key);
-  if (!list) table.set(key, (list = []));
-  const latest = list[list.length - 1];
-  const now = BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
+  const latest = state.byKey.get(key);
+  state.epochSec ??= ctx.frame.tsSec;
+  const now = nsSince(state.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
   const view: TransactionView = {};
   if (!isResponse) {
-    if (latest && latest.repFrame === 0 && now - latest.reqTime < RETRANSMISSION_WINDOW_NS) {
+    if (latest && latest.repFrame === 0 && nsSub(now, latest.reqTime) < RETRANSMISSION_WINDOW_NS) {
       view.retransmission = true;
       view.retransmitRequestIn = latest.reqFrame;
     } else {
-      list.push({ reqFrame: ctx.num, reqTime: now, repFrame: 0 });
+      state.byKey.set(key, { reqFrame: ctx.num, reqTime: now, repFrame: 0 });
     }
   } else if (!latest) {
     view.unsolicited = true;
@@ -70,14 +81,32 @@ export function trackTransaction(ctx: PacketContext, memoKey: string, id: number
     if (latest.repFrame === 0) {
       latest.repFrame = ctx.num;
       view.responseTo = latest.reqFrame;
-      view.timeNs = now - latest.reqTime;
+      view.timeNs = nsSub(now, latest.reqTime);
     } else {
       view.retransmission = true;
       view.retransmitResponseIn = latest.repFrame;
     }
   }
-  ctx.setMemo(memoKey, view);
+  storeView(ctx, memoKey, view);
   return view;
+}
+
+/**
+ * Kept compactly: nothing for a message that shows nothing (a revisit gives `{}` then), the
+ * request's frame alone for a plain answer (the time is the two frames' difference).
+ */
+function storeView(ctx: PacketContext, memoKey: string, view: TransactionView): void {
+  let keys = 0;
+  for (const _ in view) keys++;
+  if (keys === 0) ctx.setLocalMemo(memoKey, view);
+  else if (keys === 2 && view.responseTo !== undefined && view.timeNs !== undefined && ctx.times) ctx.setMemo(memoKey, view.responseTo);
+  else ctx.setMemo(memoKey, view);
+}
+
+function storedView(ctx: PacketContext, memoKey: string): TransactionView {
+  const stored = ctx.getMemo<TransactionView | number>(memoKey);
+  if (typeof stored === 'number') return { responseTo: stored, timeNs: ctx.times!.between(ctx.num, stored) };
+  return stored ?? {};
 }
 
 export function addTransactionItems(tree: Tree, tvb: Tvb, offset: number, view: TransactionView): void {
@@ -86,7 +115,7 @@ export function addTransactionItems(tree: Tree, tvb: Tvb, offset: number, view: 
   if (view.retransmitResponseIn !== undefined) tree.addGenerated(hfDnsTrans.retransmitResponseIn, tvb, offset, 0, view.retransmitResponseIn);
   if (view.retransmission) tree.addGenerated(hfDnsTrans.retransmission, tvb, offset, 0, true);
   if (view.responseTo !== undefined) tree.addGenerated(hfDnsTrans.responseTo, tvb, offset, 0, view.responseTo);
-  if (view.timeNs !== undefined) tree.addGenerated(hfDnsTrans.time, tvb, offset, 0, view.timeNs);
+  if (view.timeNs !== undefined) tree.addGenerated(hfDnsTrans.time, tvb, offset, 0, bigNs(view.timeNs));
   if (view.unsolicited) tree.addGenerated(hfDnsTrans.unsolicited, tvb, offset, 0, true);
 }
 

@@ -7,7 +7,7 @@ import { addExpert, GROUPS, Severity } from '../expert.js';
 import { fields, type FieldDef } from '../field.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
-import { slice, u16, u24, type Tvb } from '../tvb.js';
+import { ensure, slice, u16, u24, type Tvb } from '../tvb.js';
 import { macText } from '../../format/address-text.js';
 import { ETHERTYPE_NAMES } from './eth-types.js';
 import { hfEthTrailer } from './eth-trailer-fields.js';
@@ -45,8 +45,20 @@ export const hfEth = fields({
  * `Broadcast`), so it writes what `tshark -n` writes: the address itself.
  */
 export function etherName(b: Uint8Array, off = 0): string {
-  return macText(b, off);
+  // Every Ethernet frame names two addresses, and a capture has few: each text is made once.
+  const key = (b[off]! * 0x10000 + b[off + 1]! * 0x100 + b[off + 2]!) * 0x1000000 + b[off + 3]! * 0x10000 + b[off + 4]! * 0x100 + b[off + 5]!;
+  let text = macTexts.get(key);
+  if (text === undefined) {
+    if (macTexts.size >= TEXT_CACHE_MAX) macTexts.clear();
+    text = macText(b, off);
+    macTexts.set(key, text);
+  }
+  return text;
 }
+
+/** Address texts by the address's 48-bit value; cleared when full (a scan of many addresses). */
+const macTexts = new Map<number, string>();
+const TEXT_CACHE_MAX = 16384;
 
 /** A MAC in a tree label: `tshark -n` gives the bare address (resolution on would add `Name (...)`). */
 export function etherLabel(b: Uint8Array, off = 0): string {
@@ -80,18 +92,18 @@ const MAX_802_3_LENGTH = 1500;
 
 export const dissectEth: Dissector = (tvb, offset, end, ctx, tree) => {
   // Destination first: a frame cut inside the source still shows where it went, as in Wireshark.
-  const dst = slice(tvb, offset, 6);
+  ensure(tvb, offset, 6);
   // Name resolution is off (tshark -n), so the column text is the address text: format each once.
-  ctx.dlDst = ctx.cols.dst = etherName(dst);
-  const src = slice(tvb, offset + 6, 6);
-  ctx.dlSrc = ctx.cols.src = etherName(src);
+  ctx.dlDst = ctx.cols.dst = etherName(tvb.bytes, offset);
+  ensure(tvb, offset + 6, 6);
+  ctx.dlSrc = ctx.cols.src = etherName(tvb.bytes, offset + 6);
   const type = u16(tvb, offset + 12);
   const is8023 = type <= MAX_802_3_LENGTH;
   // What Info says when no higher layer writes it (an EtherType no one dissects), as Wireshark.
   if (!is8023) ctx.cols.setInfo('Ethernet II');
   let t: Tree = tree;
   if (tree.enabled) {
-    const text = is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${etherLabel(src)}, Dst: ${etherLabel(dst)}`;
+    const text = is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${etherLabel(tvb.bytes, offset + 6)}, Dst: ${etherLabel(tvb.bytes, offset)}`;
     t = ctx.enter(ethProto, tree, tvb, offset, 14, text);
     addAddress(t, tvb, offset, true);
     addAddress(t, tvb, offset + 6, false);

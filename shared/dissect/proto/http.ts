@@ -11,6 +11,7 @@ import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
 import { ascii, slice, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
+import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
 import { escapeString } from '../../format/field-text.js';
 import { DESEGMENT_ONE_MORE_SEGMENT, DESEGMENT_UNTIL_FIN, isTcpPayload, setStreamDissector, type TcpPayload } from './tcp-reassembly.js';
 import { noteWebSocketHandshake } from './websocket.js';
@@ -112,29 +113,155 @@ const STATUS_TEXT: Record<number, string> = {
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'PROPFIND', 'PROPPATCH',
   'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'M-SEARCH', 'PURGE']);
 
-/** Per-stream HTTP state (first pass only). */
+/**
+ * Per-stream HTTP state, built on the first pass. The requests are kept (as parallel
+ * arrays, not an object each) because a revisited response names its request: each
+ * message's memo is then one small number, its place in the stream.
+ */
 interface StreamState {
-  requests: { frame: number; tsNs: bigint; uri: string; method: string }[];
+  /**
+   * The requests in order, `stride` values each in one flat array (most streams carry one
+   * or two: one small array, not one per field): its frame (0 for one counted before its
+   * body arrived), its URI, and (stride 3) its time in nanoseconds since `epochSec`. When the
+   * dissection keeps every frame's time (ctx.times) a request's time is its frame's: stride 2.
+   */
+  requests: (number | string | Ns)[] | undefined;
+  stride: 2 | 3;
+  /** Indexes of HEAD requests (their responses have no body). */
+  headRequests: Set<number> | undefined;
+  epochSec: number | undefined;
   responses: number;
   /** A whole message went by: bytes that do not start one are shown as a continuation. */
-  sawMessage?: boolean;
+  sawMessage: boolean;
   /** Frame from which the stream carries WebSocket, once a 101 answered an Upgrade: websocket. */
-  websocketFrom?: number;
-  upgradeRequested?: boolean;
+  websocketFrom: number | undefined;
+  /** Each time websocketFrom was set: the frame that set it, and the value (read back on revisits). */
+  websocketHistory: [setAt: number, from: number][] | undefined;
+  upgradeRequested: boolean;
 }
 
 interface MessageMemo {
   requestNumber?: number;
   responseNumber?: number;
-  request?: { frame: number; tsNs: bigint; uri: string };
+  /** timeNs: undefined when the request's frame time gives it (ctx.times). */
+  request?: { frame: number; timeNs: Ns | undefined; uri: string };
   prevRequest?: number;
 }
 
 function streamState(ctx: PacketContext, stream: number): StreamState {
-  const m = ctx.session.get('http.streams', () => new Map<number, StreamState>());
-  let s = m.get(stream);
-  if (!s) m.set(stream, (s = { requests: [], responses: 0 }));
+  // By stream index (numbered from 0): an array slot each, not a map entry.
+  const m = ctx.session.get('http.streams', newStreamTable);
+  let s = m[stream];
+  if (!s) {
+    s = {
+      requests: undefined, stride: ctx.times ? 2 : 3, headRequests: undefined, epochSec: undefined, responses: 0, sawMessage: false,
+      websocketFrom: undefined, websocketHistory: undefined, upgradeRequested: false,
+    };
+    m[stream] = s;
+  }
   return s;
+}
+
+// Session tables, made by functions defined once (not a closure per call).
+function newStreamTable(): (StreamState | undefined)[] {
+  return [];
+}
+function newUriCache(): Map<string, string> {
+  return new Map();
+}
+
+function requestCount(st: StreamState): number {
+  return st.requests === undefined ? 0 : st.requests.length / st.stride;
+}
+
+function addRequest(ctx: PacketContext, st: StreamState, frame: number, uri: string, method: string): void {
+  if (method === 'HEAD') (st.headRequests ??= new Set()).add(requestCount(st));
+  if (st.stride === 2) {
+    if (st.requests === undefined) st.requests = [frame, uri];
+    else st.requests.push(frame, uri);
+    return;
+  }
+  st.epochSec ??= ctx.frame.tsSec;
+  const time = frame === 0 ? 0 : nsSince(st.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
+  if (st.requests === undefined) st.requests = [frame, uri, time];
+  else st.requests.push(frame, uri, time);
+}
+
+/** Request i (0-based) of the stream, which must exist. */
+function requestAt(st: StreamState, i: number): { frame: number; uri: string; timeNs: Ns | undefined } {
+  const r = st.requests!;
+  const k = i * st.stride;
+  return { frame: r[k] as number, uri: r[k + 1] as string, timeNs: st.stride === 3 ? (r[k + 2] as Ns) : undefined };
+}
+
+/**
+ * A message's memo as stored: its number in the stream times two, plus one for a response
+ * whose request was known when it went by. The rest comes from the stream's request list.
+ */
+function encodeMessage(memo: MessageMemo): number {
+  const n = memo.requestNumber ?? memo.responseNumber ?? 0;
+  return n * 2 + (memo.request ? 1 : 0);
+}
+
+function decodeMessage(v: number, kind: 'request' | 'response', st: StreamState | undefined): MessageMemo {
+  const n = Math.floor(v / 2);
+  const memo: MessageMemo = {};
+  if (kind === 'request') {
+    if (n > 0) memo.requestNumber = n;
+    if (st && n >= 2) memo.prevRequest = requestAt(st, n - 2).frame;
+  } else {
+    if (n > 0) memo.responseNumber = n;
+    if (st && v % 2 === 1) memo.request = requestAt(st, n - 1);
+  }
+  return memo;
+}
+
+/** Where the stream carries WebSocket, as the first pass saw it on entering frame `num`. */
+function websocketFromAt(st: StreamState, num: number): number | undefined {
+  let from: number | undefined;
+  for (const [setAt, value] of st.websocketHistory ?? []) if (setAt < num) from = value;
+  return from;
+}
+
+/**
+ * URIs repeat (the same pages, again and again): a response keeps its request's URI, so
+ * repeated ones are stored once. Unbounded distinct URIs are not all cached.
+ */
+const URI_CACHE_MAX = 4096;
+
+function keptUri(ctx: PacketContext, uri: string): string {
+  const cache = ctx.session.get('http.uris', newUriCache);
+  const known = cache.get(uri);
+  if (known !== undefined) return known;
+  if (cache.size < URI_CACHE_MAX) cache.set(uri, uri);
+  return uri;
+}
+
+/** The headers dissectMessage looks up by name, by the length of the name. */
+const LOOKED_UP = new Map<number, string[]>();
+for (const n of ['transfer-encoding', 'content-length', 'expect', 'host', 'upgrade', 'sec-websocket-extensions', 'sec-websocket-protocol',
+  'content-encoding', 'content-type']) {
+  LOOKED_UP.set(n.length, [...(LOOKED_UP.get(n.length) ?? []), n]);
+}
+
+/**
+ * Whether the header line b[start, stop) (CR stripped) has one of the LOOKED_UP names, compared
+ * as its lower-cased text would be: only ASCII letters change case (Latin-1 letters past 0x7f
+ * stay past it when lower-cased, so they never match).
+ */
+function isLookedUp(b: Uint8Array, start: number, stop: number): boolean {
+  let colon = start;
+  while (colon < stop && b[colon] !== 0x3a) colon++;
+  const names = LOOKED_UP.get(colon - start);
+  if (names === undefined) return false;
+  return names.some((name) => {
+    for (let i = 0; i < name.length; i++) {
+      let c = b[start + i]!;
+      if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      if (c !== name.charCodeAt(i)) return false;
+    }
+    return true;
+  });
 }
 
 function findHeaderEnd(b: Uint8Array, off: number, end: number): number {
@@ -172,6 +299,17 @@ function stripCr(s: string): string {
 }
 
 /** The first line of the data, if it looks like an HTTP request or status line. */
+/** The line peekFirstLine decoded last: dissectMessage, which peeks first, needs the same text right after (used once). */
+let peeked: { bytes: Uint8Array; off: number; le: number; line: string } | undefined;
+
+/** The first line's text (CR stripped) ending at `le`, decoded once. */
+function firstLineAt(tvb: Tvb, off: number, le: number): string {
+  const p = peeked;
+  peeked = undefined;
+  if (p !== undefined && p.bytes === tvb.bytes && p.off === off && p.le === le) return p.line;
+  return stripCr(ascii(tvb, off, le - off));
+}
+
 function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefined {
   // Cheap rejection first: this runs on every unclaimed TCP segment. A request or status line
   // starts with an upper-case word (a method, or HTTP) followed by a space or a slash.
@@ -183,6 +321,7 @@ function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefine
   const le = lineEnd(tvb.bytes, off, Math.min(end, off + 8192));
   const stop = le < 0 ? Math.min(end, off + 8192) : le;
   const line = stripCr(ascii(tvb, off, stop - off));
+  peeked = { bytes: b, off, le, line };
   if (le < 0) {
     // Only a prefix is here: accept a plausible start so the rest can be reassembled.
     if (/^HTTP\/\d\.\d \d{3}/.test(line)) return { kind: 'response', version: line.slice(0, 8), code: Number(line.slice(9, 12)), phrase: '' };
@@ -197,9 +336,10 @@ export const dissectHttp: Dissector = (tvb, offset, end, ctx, tree, data) => {
   const tcp = isTcpPayload(data) ? data : undefined;
   if (tcp) {
     const st = streamState(ctx, tcp.stream);
-    const wsFrom = ctx.getMemo<number>('http.ws') ?? (ctx.visited ? undefined : st.websocketFrom);
+    // On a revisit, the value the first pass saw comes from the stream's history (no memo per frame).
+    const wsFrom = ctx.getMemo<number>('http.ws') ?? (ctx.visited ? websocketFromAt(st, ctx.num) : st.websocketFrom);
     if (wsFrom !== undefined && ctx.num >= wsFrom) {
-      if (!ctx.visited) ctx.setMemo('http.ws', wsFrom);
+      if (!ctx.visited) ctx.setLocalMemo('http.ws', wsFrom);
       return callWebSocket(tvb, offset, end, ctx, tree, tcp);
     }
   }
@@ -247,7 +387,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     return end - off;
   }
   const le = lineEnd(b, off, end);
-  const firstLineText = le >= 0 ? stripCr(ascii(tvb, off, le - off)) : '';
+  const firstLineText = le >= 0 ? firstLineAt(tvb, off, le) : '';
   const info = escapeString(firstLineText) + ' ';
   if (le >= 0) {
     if (first) ctx.cols.setInfo(info);
@@ -264,11 +404,24 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
 
   // Headers as name/value pairs with their spans.
   // `key` is the lower-cased name, made once here: several lookups below compare against it.
+  // Without a tree only the headers looked up below are decoded (the others are skipped as bytes).
   const headers: { name: string; key: string; value: string; start: number; len: number }[] = [];
+  const all = tree.enabled;
   let p = le < 0 ? end : le + 1;
   while (p < headersEnd) {
     let e = lineEnd(b, p, headersEnd);
     if (e < 0) e = headersEnd - 1;
+    if (!all) {
+      const stop = e > p && b[e - 1] === 0x0d ? e - 1 : e;
+      if (stop === p) {
+        p = e + 1;
+        break;
+      }
+      if (!isLookedUp(b, p, stop)) {
+        p = e + 1;
+        continue;
+      }
+    }
     const raw = stripCr(ascii(tvb, p, e - p));
     if (raw === '') {
       p = e + 1;
@@ -317,7 +470,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       if (canAsk) {
         // With Expect: 100-continue tshark counts the request once its headers are in, before waiting for the body.
         if (fl.kind === 'request' && tcp && !ctx.visited && header('expect')?.toLowerCase() === '100-continue' && !ctx.getMemo('http.pending:' + off)) {
-          streamState(ctx, tcp.stream).requests.push({ frame: 0, tsNs: 0n, uri: '', method: fl.method });
+          addRequest(ctx, streamState(ctx, tcp.stream), 0, '', fl.method);
           ctx.setMemo('http.pending:' + off, true);
         }
         tcp!.desegment(off, headersEnd + bodyLen - end);
@@ -334,8 +487,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
 
   // Cross-message bookkeeping, memoised per message.
   const memoKey = 'http:' + (tcp?.key ?? '') + ':' + tvb.source + ':' + off;
-  let memo = ctx.getMemo<MessageMemo>(memoKey);
-  const tsNs = BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
+  const stored = ctx.getMemo<number>(memoKey);
+  let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, tcp ? streamState(ctx, tcp.stream) : undefined);
   const hostHeader = header('host');
   const fullUri = fl.kind === 'request' ? fullRequestUri(fl.uri, hostHeader, ctx, tcp) : '';
   if (!memo) {
@@ -343,18 +496,19 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     if (tcp && !ctx.visited) {
       const st = streamState(ctx, tcp.stream);
       if (fl.kind === 'request') {
-        const prev = st.requests[st.requests.length - 1];
-        st.requests.push({ frame: ctx.num, tsNs, uri: fullUri || fl.uri, method: fl.method });
-        memo.requestNumber = st.requests.length;
-        if (prev) memo.prevRequest = prev.frame;
+        const prev = requestCount(st);
+        addRequest(ctx, st, ctx.num, keptUri(ctx, fullUri || fl.uri), fl.method);
+        memo.requestNumber = prev + 1;
+        if (prev > 0) memo.prevRequest = requestAt(st, prev - 1).frame;
         if (header('upgrade')?.toLowerCase() === 'websocket') st.upgradeRequested = true;
       } else {
         st.responses++;
         memo.responseNumber = st.responses;
-        const req = st.requests[st.responses - 1];
-        if (req && req.frame !== 0) memo.request = { frame: req.frame, tsNs: req.tsNs, uri: req.uri };
+        const i = st.responses - 1;
+        if (i < requestCount(st) && requestAt(st, i).frame !== 0) memo.request = requestAt(st, i);
         if (fl.code === 101 && header('upgrade')?.toLowerCase().includes('websocket')) {
           st.websocketFrom = ctx.num + 1;
+          (st.websocketHistory ??= []).push([ctx.num, st.websocketFrom]);
           noteWebSocketHandshake(ctx, tcp.stream, {
             extensions: header('sec-websocket-extensions') ?? '',
             protocol: header('sec-websocket-protocol') ?? '',
@@ -366,7 +520,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     } else if (!tcp) {
       memo.requestNumber = fl.kind === 'request' ? 1 : undefined;
     }
-    if (!ctx.visited) ctx.setMemo(memoKey, memo);
+    if (!ctx.visited) ctx.setMemo(memoKey, encodeMessage(memo));
   }
 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.enabled ? httpProto.label : undefined);
@@ -438,8 +592,10 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
       item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, `HTTP response ${n}/${n}`);
-      if (memo.request) {
-        const dt = tsNs - memo.request.tsNs;
+      if (memo.request && tcp) {
+        const st = streamState(ctx, tcp.stream);
+        const sent = memo.request.timeNs;
+        const dt = sent === undefined ? ctx.times!.between(ctx.num, memo.request.frame) : bigNs(nsSub(nsSince(st.epochSec!, ctx.frame.tsSec, ctx.frame.tsNsec), sent));
         item.addGenerated(hfHttp.time, tvb, off, 0, dt, `Time since request: ${formatRelativeTime(dt)} seconds`);
         item.addGenerated(hfHttp.requestIn, tvb, off, 0, memo.request.frame, `Request in frame: ${memo.request.frame}`);
         if (memo.request.uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, memo.request.uri, `Request URI: ${memo.request.uri}`);
@@ -544,15 +700,15 @@ function answersHead(ctx: PacketContext, tcp: TcpPayload | undefined, tvb: Tvb, 
 function isHeadResponse(ctx: PacketContext, tcp: TcpPayload | undefined): boolean {
   if (!tcp) return false;
   const st = streamState(ctx, tcp.stream);
-  const req = st.requests[st.responses];
-  return req?.method === 'HEAD';
+  return st.headRequests?.has(st.responses) === true;
 }
 
 function fullRequestUri(uri: string, host: string | undefined, ctx: PacketContext, tcp: TcpPayload | undefined): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri;
   // Without a Host header tshark gives no full URI.
   if (host === undefined) return '';
-  return `http://${host}${uri}`;
+  // Joined rather than concatenated: one flat string, not a chain holding on to the header lines it came from.
+  return ['http://', host, uri].join('');
 }
 
 /** Show the chunks of a complete chunked body and return the joined data. */

@@ -12,6 +12,7 @@ import type { Tree } from '../tree.js';
 import { slice, u16, u16le, u32, u32le, u8, type Tvb } from '../tvb.js';
 import { CHECKSUM_STATUS, checksumStatusText } from './eth-trailer-fields.js';
 import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
+import { nsSince, nsSub, type Ns } from '../ns.js';
 import { dissectQuoted } from './icmp-quote.js';
 import { internetChecksum } from './icmp-checksum.js';
 import { within } from './data.js';
@@ -105,10 +106,25 @@ function codeTable(type: number): Readonly<Record<number, string>> | undefined {
   }
 }
 
-interface Transaction { requestFrame: number; requestNs: bigint; replyFrame: number }
+interface Transaction { requestFrame: number; requestNs: Ns; replyFrame: number }
 
-function frameNs(ctx: PacketContext): bigint {
-  return BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
+interface Transactions {
+  readonly byKey: Map<string, Transaction>;
+  /** Seconds the Ns times count from (the first echo's). */
+  epochSec: number | undefined;
+}
+
+function transactions(ctx: PacketContext): Transactions {
+  return ctx.session.get('icmp.transactions', newTransactions);
+}
+
+function newTransactions(): Transactions {
+  return { byKey: new Map(), epochSec: undefined };
+}
+
+function frameNs(ctx: PacketContext, t: Transactions): Ns {
+  t.epochSec ??= ctx.frame.tsSec;
+  return nsSince(t.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
 }
 
 /** The checksum the matching echo reply will carry: the request's, plus the type difference (ones' complement). */
@@ -128,21 +144,22 @@ function transactionKey(ctx: PacketContext, sum: number, id: number, seq: number
 function matchEcho(ctx: PacketContext, t: Tree, tvb: Tvb, isReply: boolean, sum: number, id: number, seq: number): void {
   if (!isReply) {
     if (ctx.visited) return;
-    const table = ctx.session.get('icmp.transactions', () => new Map<string, Transaction>());
+    const t = transactions(ctx);
     const key = transactionKey(ctx, expectedReplyChecksum(sum), id, seq);
-    const known = table.get(key);
-    if (!known || known.replyFrame !== 0) table.set(key, { requestFrame: ctx.num, requestNs: frameNs(ctx), replyFrame: 0 });
+    const known = t.byKey.get(key);
+    if (!known || known.replyFrame !== 0) t.byKey.set(key, { requestFrame: ctx.num, requestNs: frameNs(ctx, t), replyFrame: 0 });
     return;
   }
-  let found = ctx.getMemo<{ frame: number; ns: bigint }>('icmp.request');
+  let found = storedRequest(ctx);
   if (!ctx.visited) {
-    const table = ctx.session.get('icmp.transactions', () => new Map<string, Transaction>());
+    const t = transactions(ctx);
     const key = transactionKey(ctx, sum === 0xffff ? 0 : sum, id, seq);
-    const trans = table.get(key);
+    const trans = t.byKey.get(key);
     if (trans && (trans.replyFrame === 0 || trans.replyFrame === ctx.num)) {
       trans.replyFrame = ctx.num;
-      found = { frame: trans.requestFrame, ns: frameNs(ctx) - trans.requestNs };
-      ctx.setMemo('icmp.request', found);
+      found = { frame: trans.requestFrame, ns: nsSub(frameNs(ctx, t), trans.requestNs) };
+      // The request's frame is enough for a revisit: the time is the two frames' difference.
+      ctx.setMemo('icmp.request', ctx.times ? found.frame : found);
     }
   }
   if (!found) return;
@@ -150,6 +167,13 @@ function matchEcho(ctx: PacketContext, t: Tree, tvb: Tvb, isReply: boolean, sum:
   const ms = Number(found.ns) / 1e6;
   t.addGenerated(hfIcmp.respTime, tvb, 0, 0, ms, `Response time: ${ms.toFixed(3)} ms`);
   ctx.cols.appendInfo(` (request in ${found.frame})`);
+}
+
+/** The request a reply answered, as the first pass found it. */
+function storedRequest(ctx: PacketContext): { frame: number; ns: Ns } | undefined {
+  const stored = ctx.getMemo<number | { frame: number; ns: Ns }>('icmp.request');
+  if (typeof stored !== 'number') return stored;
+  return { frame: stored, ns: ctx.times!.between(ctx.num, stored) };
 }
 
 /**

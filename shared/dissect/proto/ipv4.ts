@@ -88,6 +88,25 @@ export interface IpPacketInfo {
   readonly inError: boolean;
 }
 
+/** IPv4's IpPacketInfo: the address views are made only when a layer above asks (few do). */
+class Ipv4Info implements IpPacketInfo {
+  readonly version = 4;
+  constructor(
+    readonly proto: number,
+    private readonly bytes: Uint8Array,
+    private readonly srcOff: number,
+    private readonly dstOff: number,
+    readonly ttl: number,
+    readonly inError: boolean,
+  ) {}
+  get src(): Uint8Array {
+    return this.bytes.subarray(this.srcOff, this.srcOff + 4);
+  }
+  get dst(): Uint8Array {
+    return this.bytes.subarray(this.dstOff, this.dstOff + 4);
+  }
+}
+
 /** Per-packet state IP shares with the layers above (Wireshark's pinfo->flags.in_error_pkt and pinfo->fragmented). */
 export interface IpPacketFlags {
   /** Inside the datagram an ICMP error quotes. */
@@ -97,6 +116,34 @@ export interface IpPacketFlags {
 }
 
 /** The flags live on the context itself (as on Wireshark's pinfo): a side table per packet costs more than the packet. */
+/**
+ * Dotted-quad text of an address, made once per address: every packet needs two, a capture
+ * has few distinct ones, and the same string each time is also cheaper to look up (its
+ * hash is kept) in the conversation tables keyed by address text.
+ */
+function addressText(v: number): string {
+  // The last two addresses first: consecutive packets are mostly the same two hosts.
+  if (v === lastAddress[0]) return lastText[0]!;
+  if (v === lastAddress[1]) return lastText[1]!;
+  let text = addressTexts.get(v);
+  if (text === undefined) {
+    if (addressTexts.size >= TEXT_CACHE_MAX) addressTexts.clear();
+    text = ipv4Text(v);
+    addressTexts.set(v, text);
+  }
+  lastAddress[1] = lastAddress[0]!;
+  lastText[1] = lastText[0]!;
+  lastAddress[0] = v;
+  lastText[0] = text;
+  return text;
+}
+
+const lastAddress = [-1, -1];
+const lastText = ['', ''];
+
+const addressTexts = new Map<number, string>();
+const TEXT_CACHE_MAX = 16384;
+
 export function ipFlags(ctx: PacketContext): IpPacketFlags {
   return ctx.ipFlags;
 }
@@ -214,8 +261,9 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
   t.addGenerated(hfIp.checksumStatus, tvb, offset + 10, 0, 2, checksumStatusText(hfIp.checksumStatus, 2));
 
   const src = u32(tvb, offset + 12);
-  const srcText = ipv4Text(src);
+  const srcText = addressText(src);
   ctx.netSrc = srcText;
+  ctx.netSrcKey = src;
   ctx.cols.src = srcText;
   if (t.enabled) {
     t.add(hfIp.src, tvb, offset + 12, 4, src);
@@ -234,8 +282,9 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
   }
   const dstOff = routeDst >= 0 ? routeDst : offset + 16;
   const dst = u32(tvb, dstOff);
-  const dstText = ipv4Text(dst);
+  const dstText = addressText(dst);
   ctx.netDst = dstText;
+  ctx.netDstKey = dst;
   ctx.cols.dst = dstText;
 
   const lncbTtl = localControlBlockTtl(dst);
@@ -275,7 +324,7 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
 
   ctx.ipProto = proto;
   const payload = offset + hlen;
-  const info: IpPacketInfo = { version: 4, proto, src: tvb.bytes.subarray(offset + 12, offset + 16), dst: tvb.bytes.subarray(dstOff, dstOff + 4), ttl, inError };
+  const info: IpPacketInfo = new Ipv4Info(proto, tvb.bytes, offset + 12, dstOff, ttl, inError);
   const isFragment = (off & 0x3fff) !== 0;
   const payloadLen = ipLen - hlen;
   if (isFragment && payload + payloadLen <= tvb.bytes.length) {

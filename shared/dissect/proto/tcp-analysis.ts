@@ -3,8 +3,12 @@
  * does it: per stream two flows, relative sequence bases, what each ACK
  * acknowledges, and the flags (retransmission, duplicate ACK, ...) a segment earns.
  * Everything here runs on the first, in-order pass only; the result for each
- * frame is a plain object that tcp.ts memoises for revisits.
+ * frame is a plain object that tcp.ts keeps for revisits (tcp-frames.ts).
+ * Times are nanoseconds as Ns (a number while exact): no BigInt per segment.
  */
+import { nsSub, type Ns } from '../ns.js';
+import { EndpointPairs } from './endpoint-pairs.js';
+import { ConversationTable, type ConversationView } from './tcp-conversations.js';
 
 export const enum Th {
   FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20, ECE = 0x40, CWR = 0x80, AE = 0x100,
@@ -23,7 +27,7 @@ export interface AnalysisFlags {
   /** A SYN opened a new stream on the address/port pair of a finished one. */
   reusedPorts?: boolean;
   /** For a retransmission: time since the segment first sent with this sequence number. */
-  rto?: { ns: bigint; frame: number };
+  rto?: { ns: Ns; frame: number };
   lostSegment?: boolean;
   ackLostSegment?: boolean;
   windowUpdate?: boolean;
@@ -36,11 +40,11 @@ export interface AnalysisFlags {
 /** Segments kept waiting for their ACK per flow; a one-way capture must not grow this without end. */
 const MAX_UNACKED = 512;
 
-interface Unacked {
+export interface Unacked {
   frame: number;
   seq: number;
   nextSeq: number;
-  tsNs: bigint;
+  tsNs: Ns;
 }
 
 export interface Flow {
@@ -55,10 +59,12 @@ export interface Flow {
   winScale: number;
   lastNonDupAck: number;
   dupAckNum: number;
-  lastFlags: AnalysisFlags;
+  /** The last segment this side sent was a keep-alive (all of its flags a later segment needs). */
+  lastKeepAlive: boolean;
   pushBytes: number;
-  unacked: Unacked[];
-  lastAckNs: bigint;
+  /** Segments waiting for their ACK, oldest first; undefined when none (a finished stream keeps no empty list). */
+  unacked: Unacked[] | undefined;
+  lastAckNs: Ns;
   /** False once a gap was seen in this direction. */
   validBif: boolean;
   /** 1 while the last ACK this side sent answered a keep-alive. */
@@ -66,22 +72,26 @@ export interface Flow {
   /** First raw sequence number seen (the SYN's, when there was one). */
   firstSeq: number | undefined;
   /** When nextSeq last moved forward. */
-  nextSeqNs: bigint;
+  nextSeqNs: Ns;
 }
 
 export interface Conversation {
   index: number;
-  /** Endpoint key of the side whose segments form flow 0. */
-  side0: string;
+  /** Endpoint (address text, port) of the side whose segments form flow 0. */
+  side0Addr: string;
+  side0Port: number;
   flows: [Flow, Flow];
-  firstNs: bigint;
-  lastNs: bigint;
+  firstNs: Ns;
+  lastNs: Ns;
+  /** Frames of the first and the latest segment (their times are firstNs and lastNs). */
+  firstFrame: number;
+  lastFrame: number;
   completeness: number;
-  synNs: bigint | undefined;
+  synNs: Ns | undefined;
   synDirection: 0 | 1;
   /** A SYN-ACK went by (its bit counts only after a SYN, but it still opens the handshake). */
   synAckSeen: boolean;
-  iRttNs: bigint | undefined;
+  iRttNs: Ns | undefined;
   /** Side that sent the first FIN. */
   finSide: 0 | 1 | undefined;
   /** Set once FIN or RST went both ways or RST seen: a new SYN starts a new stream. */
@@ -89,19 +99,32 @@ export interface Conversation {
 }
 
 export interface TcpSessionState {
-  conversations: Map<string, Conversation>;
-  nextIndex: number;
+  /** The current conversation (its stream index) of each endpoint pair. */
+  conversations: EndpointPairs<number>;
+  /** Every conversation's state, by stream index. */
+  table: ConversationTable;
+  /** Seconds the segments' Ns times count from (the first segment's), so they stay exact numbers. */
+  epochSec: number | undefined;
 }
 
 export function newTcpSession(): TcpSessionState {
-  return { conversations: new Map(), nextIndex: 0 };
+  return { conversations: new EndpointPairs(), table: new ConversationTable(), epochSec: undefined };
 }
 
-function newFlow(): Flow {
-  return {
-    base: undefined, nextSeq: undefined, lastAck: undefined, window: undefined, winScale: -1,
-    lastNonDupAck: 0, dupAckNum: 0, lastFlags: {}, pushBytes: 0, unacked: [], nextSeqNs: 0n, firstSeq: undefined, keepAliveAckBias: 0, validBif: true, lastAckNs: 0n,
-  };
+/** The pair's current conversation, if any. */
+function findConversation(s: TcpSessionState, seg: Endpoints): ConversationView | undefined {
+  const i = s.conversations.get(seg.srcAddr, seg.srcAddrKey, seg.srcPort, seg.dstAddr, seg.dstAddrKey, seg.dstPort);
+  return i === undefined ? undefined : s.table.view(i);
+}
+
+function addUnacked(flow: Flow, u: Unacked): void {
+  const list = flow.unacked;
+  if (list === undefined) {
+    flow.unacked = [u];
+    return;
+  }
+  list.push(u);
+  if (list.length > MAX_UNACKED) list.splice(0, list.length - MAX_UNACKED);
 }
 
 /** a < b in sequence space. */
@@ -125,13 +148,16 @@ export interface SegmentAnalysis {
   /** Base of the other direction, for relative SACK edges. */
   ackBase: number;
   completeness: number;
-  timeRelNs: bigint;
-  timeDeltaNs: bigint;
+  timeRelNs: Ns;
+  timeDeltaNs: Ns;
+  /** Frames of the stream's first segment and of the one before this (timeRelNs and timeDeltaNs are from them). */
+  firstFrame: number;
+  prevFrame: number;
   winScale: number;
   flags: AnalysisFlags;
   acksFrame?: number;
-  ackRttNs?: bigint;
-  iRttNs?: bigint;
+  ackRttNs?: Ns;
+  iRttNs?: Ns;
   bytesInFlight?: number;
   pushBytes?: number;
   /** Payload bytes already seen in this direction (none new): do not hand to the application. */
@@ -143,63 +169,75 @@ export interface SegmentAnalysis {
 }
 
 export interface SegmentInput {
-  srcKey: string;
-  dstKey: string;
+  srcAddr: string;
+  /** The IPv4 address as a number when known (PacketContext.netSrcKey), else -1. */
+  srcAddrKey: number;
+  srcPort: number;
+  dstAddr: string;
+  dstAddrKey: number;
+  dstPort: number;
   seq: number;
   ack: number;
   flags: number;
   window: number;
   seglen: number;
   wsShift: number | undefined;
-  tsNs: bigint;
+  /** The frame's time (nsSince a capture-wide base); tsZero: the frame's timestamp is 0 (no time). */
+  tsNs: Ns;
+  tsZero: boolean;
   frame: number;
 }
 
 /** Stream bookkeeping for a segment too short to analyse: its stream, completeness so far and times. */
-export function conversationOnly(s: TcpSessionState, srcKey: string, dstKey: string, tsNs: bigint):
-  { stream: number; direction: 0 | 1; completeness: number; timeRelNs: bigint; timeDeltaNs: bigint } {
-  const key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
-  let conv = s.conversations.get(key);
-  if (!conv) {
-    conv = {
-      index: s.nextIndex++, side0: srcKey, flows: [newFlow(), newFlow()], firstNs: tsNs, lastNs: tsNs,
-      completeness: 0, synNs: undefined, synDirection: 0, synAckSeen: false, iRttNs: undefined, closing: false, finSide: undefined,
-    };
-    s.conversations.set(key, conv);
-  }
-  const out = { stream: conv.index, direction: (conv.side0 === srcKey ? 0 : 1) as 0 | 1, completeness: conv.completeness, timeRelNs: tsNs - conv.firstNs, timeDeltaNs: tsNs - conv.lastNs };
-  conv.lastNs = tsNs;
+type Endpoints = Pick<SegmentInput, 'srcAddr' | 'srcAddrKey' | 'srcPort' | 'dstAddr' | 'dstAddrKey' | 'dstPort'>;
+
+export function conversationOnly(s: TcpSessionState, seg: Endpoints & Pick<SegmentInput, 'tsNs' | 'frame'>):
+  { stream: number; direction: 0 | 1; completeness: number; timeRelNs: Ns; timeDeltaNs: Ns } {
+  const conv = findConversation(s, seg) ?? newConversation(s, seg);
+  const out = {
+    stream: conv.index, direction: directionOf(conv, seg), completeness: conv.completeness,
+    timeRelNs: nsSub(seg.tsNs, conv.firstNs), timeDeltaNs: nsSub(seg.tsNs, conv.lastNs),
+  };
+  conv.lastNs = seg.tsNs;
+  conv.lastFrame = seg.frame;
   return out;
 }
 
+/** Start a conversation (the next stream index) and make it the pair's current one. */
+function newConversation(s: TcpSessionState, seg: Endpoints & Pick<SegmentInput, 'tsNs' | 'frame'>): ConversationView {
+  const i = s.table.add(seg.srcAddr, seg.srcPort, seg.tsNs, seg.frame);
+  s.conversations.set(seg.srcAddr, seg.srcAddrKey, seg.srcPort, seg.dstAddr, seg.dstAddrKey, seg.dstPort, i);
+  return s.table.view(i);
+}
+
+/** 0 when the segment comes from the side first seen as source, else 1. */
+function directionOf(conv: Conversation, seg: Pick<SegmentInput, 'srcAddr' | 'srcPort'>): 0 | 1 {
+  return conv.side0Addr === seg.srcAddr && conv.side0Port === seg.srcPort ? 0 : 1;
+}
+
 export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAnalysis {
-  const key = seg.srcKey < seg.dstKey ? seg.srcKey + '|' + seg.dstKey : seg.dstKey + '|' + seg.srcKey;
-  let conv = s.conversations.get(key);
+  let conv: Conversation | undefined = findConversation(s, seg);
   const syn = (seg.flags & Th.SYN) !== 0;
   const ackFlag = (seg.flags & Th.ACK) !== 0;
   let reused = false;
   if (conv && syn && !ackFlag && conv.closing) {
-    const f = conv.flows[conv.side0 === seg.srcKey ? 0 : 1];
+    const f = conv.flows[directionOf(conv, seg)];
     if (f.base === undefined || f.base !== seg.seq) {
       conv = undefined;
       reused = true;
     }
   }
   const opening = !conv;
-  if (!conv) {
-    conv = {
-      index: s.nextIndex++, side0: seg.srcKey, flows: [newFlow(), newFlow()], firstNs: seg.tsNs, lastNs: seg.tsNs,
-      completeness: 0, synNs: undefined, synDirection: 0, synAckSeen: false, iRttNs: undefined, closing: false, finSide: undefined,
-    };
-    s.conversations.set(key, conv);
-  }
-  const direction: 0 | 1 = conv.side0 === seg.srcKey ? 0 : 1;
+  conv ??= newConversation(s, seg);
+  const direction = directionOf(conv, seg);
   const fwd = conv.flows[direction];
   const rev = conv.flows[1 - direction]!;
   const completeness = conv.completeness;
-  const timeRelNs = seg.tsNs - conv.firstNs;
-  const timeDeltaNs = seg.tsNs - conv.lastNs;
+  const timeRelNs = nsSub(seg.tsNs, conv.firstNs);
+  const timeDeltaNs = nsSub(seg.tsNs, conv.lastNs);
+  const prevFrame = conv.lastFrame;
   conv.lastNs = seg.tsNs;
+  conv.lastFrame = seg.frame;
 
   // Relative bases: a SYN fixes them; otherwise the first segment counts as relative 1.
   if (syn) {
@@ -235,7 +273,7 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   if (seglen <= 1 && noCtl && fwd.nextSeq !== undefined && ((fwd.nextSeq - 1) >>> 0) === seq) flags.keepAlive = true;
   const sameState = seglen === 0 && fwd.nextSeq !== undefined && seq === fwd.nextSeq && fwd.lastAck !== undefined && ack === fwd.lastAck && noCtl;
   if (sameState && seg.window !== 0 && fwd.window !== undefined && seg.window !== fwd.window) flags.windowUpdate = true;
-  if (sameState && fwd.window !== undefined && seg.window === fwd.window && rev.lastFlags.keepAlive) flags.keepAliveAck = true;
+  if (sameState && fwd.window !== undefined && seg.window === fwd.window && rev.lastKeepAlive) flags.keepAliveAck = true;
   if (sameState && !flags.keepAliveAck && seg.window !== 0 && fwd.window !== undefined && seg.window === fwd.window) {
     fwd.dupAckNum++;
     flags.dupAck = { num: fwd.dupAckNum, frame: fwd.lastNonDupAck };
@@ -251,17 +289,17 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   if (occupies && fwd.nextSeq !== undefined && seqLt(seq, fwd.nextSeq) && !flags.keepAlive) {
     // Shortly after the segment that moved the edge (under the initial RTT, else 3 ms), a segment
     // filling in below it is out of order rather than resent.
-    const threshold = conv.iRttNs ?? 3_000_000n;
-    const sinceEdge = seg.tsNs - fwd.nextSeqNs;
-    if (rev.dupAckNum >= 2 && rev.lastAck === seq && seg.tsNs - rev.lastAckNs < 20_000_000n) {
+    const threshold = conv.iRttNs ?? 3_000_000;
+    const sinceEdge = nsSub(seg.tsNs, fwd.nextSeqNs);
+    if (rev.dupAckNum >= 2 && rev.lastAck === seq && nsSub(seg.tsNs, rev.lastAckNs) < 20_000_000) {
       flags.fastRetransmission = true;
       flags.retransmission = true;
     } else if (seglen > 0 && sinceEdge < threshold && fwd.nextSeq !== ((seq + seglen) >>> 0)) flags.outOfOrder = true;
     else flags.retransmission = true;
     if (flags.retransmission) {
       // tshark measures from the oldest segment still waiting for its ACK.
-      const first = fwd.unacked[0];
-      if (first) flags.rto = { ns: seg.tsNs - first.tsNs, frame: first.frame };
+      const first = fwd.unacked?.[0];
+      if (first) flags.rto = { ns: nsSub(seg.tsNs, first.tsNs), frame: first.frame };
     }
     if (flags.retransmission && seglen > 0 && rev.lastAck !== undefined && !seqGt((seq + seglen) >>> 0, rev.lastAck)) flags.spurious = true;
   }
@@ -273,15 +311,25 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
 
   // What this segment acknowledges.
   let acksFrame: number | undefined;
-  let ackRttNs: bigint | undefined;
+  let acked: Unacked | undefined;
   if (ackFlag) {
-    for (const u of rev.unacked) {
-      if (u.nextSeq === ack) {
-        acksFrame = u.frame;
-        ackRttNs = seg.tsNs - u.tsNs;
+    const list = rev.unacked;
+    if (list !== undefined) {
+      // The last segment this ACK ends exactly (searched from the end: the match is usually the newest).
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i]!.nextSeq === ack) {
+          acked = list[i];
+          break;
+        }
+      }
+      if (!seqGt(list[0]!.nextSeq, ack)) {
+        // Drop what this ACK covers, in place (no new array per ACK).
+        let w = 0;
+        for (let i = 0; i < list.length; i++) if (seqGt(list[i]!.nextSeq, ack)) list[w++] = list[i]!;
+        if (w === 0) rev.unacked = undefined;
+        else list.length = w;
       }
     }
-    if (rev.unacked.length > 0 && !seqGt(rev.unacked[0]!.nextSeq, ack)) rev.unacked = rev.unacked.filter((u) => seqGt(u.nextSeq, ack));
   }
 
   // Advance this flow.
@@ -289,11 +337,9 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   if (occupies && (fwd.nextSeq === undefined || seqGt(segEnd, fwd.nextSeq))) {
     fwd.nextSeq = segEnd;
     fwd.nextSeqNs = seg.tsNs;
-    fwd.unacked.push({ frame: seg.frame, seq, nextSeq: segEnd, tsNs: seg.tsNs });
-    if (fwd.unacked.length > MAX_UNACKED) fwd.unacked.splice(0, fwd.unacked.length - MAX_UNACKED);
+    addUnacked(fwd, { frame: seg.frame, seq, nextSeq: segEnd, tsNs: seg.tsNs });
   } else if ((flags.keepAlive || flags.spurious) && seglen > 0) {
-    fwd.unacked.push({ frame: seg.frame, seq, nextSeq: segEnd, tsNs: seg.tsNs });
-    if (fwd.unacked.length > MAX_UNACKED) fwd.unacked.splice(0, fwd.unacked.length - MAX_UNACKED);
+    addUnacked(fwd, { frame: seg.frame, seq, nextSeq: segEnd, tsNs: seg.tsNs });
   } else if (fwd.nextSeq === undefined) {
     fwd.nextSeq = seq;
   }
@@ -303,13 +349,13 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
     fwd.keepAliveAckBias = flags.keepAliveAck ? 1 : 0;
   }
   fwd.window = seg.window;
-  fwd.lastFlags = flags;
+  fwd.lastKeepAlive = flags.keepAlive === true;
 
   // Handshake and initial RTT.
   if (syn && !ackFlag) {
     conv.completeness |= Completeness.SYN;
     // The most recent SYN counts (a retransmitted SYN restarts the clock); a zero timestamp means none, as in tshark.
-    conv.synNs = seg.tsNs === 0n ? undefined : seg.tsNs;
+    conv.synNs = seg.tsZero ? undefined : seg.tsNs;
     conv.synDirection = direction;
   } else if (syn && ackFlag) {
     if (conv.completeness & Completeness.SYN) conv.completeness |= Completeness.SYNACK;
@@ -317,7 +363,7 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   } else if (ackFlag) {
     // The initial RTT ends with the SYN sender's first ACK, SYN-ACK seen or not, or with a RST refusing the SYN.
     const answers = direction === conv.synDirection || (seg.flags & Th.RST) !== 0;
-    if (conv.iRttNs === undefined && conv.synNs !== undefined && answers) conv.iRttNs = seg.tsNs - conv.synNs;
+    if (conv.iRttNs === undefined && conv.synNs !== undefined && answers) conv.iRttNs = nsSub(seg.tsNs, conv.synNs);
   }
   // Completeness as tshark 4.0 counts it (observed): only a SYN counts on the segment that opens the
   // stream; a bare ACK counts as ACK, data (not on a SYN) as DATA, a FIN only with an ACK, and then as both.
@@ -354,7 +400,8 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
 
   const base = fwd.base;
   const ackBase = rev.base ?? 0;
-  const out: SegmentAnalysis = {
+  // Every field present from the start (undefined when absent): one object shape for all segments.
+  return {
     stream: conv.index,
     direction,
     relSeq: seqDiff(seq, base),
@@ -364,20 +411,19 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
     completeness,
     timeRelNs,
     timeDeltaNs,
+    firstFrame: conv.firstFrame,
+    prevFrame,
     winScale: fwd.winScale,
     flags,
+    acksFrame: acked?.frame,
+    ackRttNs: acked === undefined ? undefined : nsSub(seg.tsNs, acked.tsNs),
+    iRttNs: conv.iRttNs,
+    bytesInFlight,
+    pushBytes,
     duplicateData,
     overlap,
+    fin: finRole,
   };
-  if (acksFrame !== undefined) {
-    out.acksFrame = acksFrame;
-    out.ackRttNs = ackRttNs;
-  }
-  if (conv.iRttNs !== undefined) out.iRttNs = conv.iRttNs;
-  if (bytesInFlight !== undefined) out.bytesInFlight = bytesInFlight;
-  if (pushBytes !== undefined) out.pushBytes = pushBytes;
-  if (finRole) out.fin = finRole;
-  return out;
 }
 
 const COMPLETENESS_NAMES: Record<number, string> = {

@@ -130,8 +130,23 @@ export function dissectPdus(
 }
 
 /** The dissector each stream is handed to once identified (conversation_set_dissector), by tcp.stream. */
-export function streamDissectors(ctx: PacketContext): Map<number, Dissector> {
-  return ctx.session.get('tcp.streamDissector', () => new Map<number, Dissector>());
+export function streamDissectors(ctx: PacketContext): StreamDissectors {
+  return ctx.session.get('tcp.streamDissector', newStreamDissectors);
+}
+
+function newStreamDissectors(): StreamDissectors {
+  return new StreamDissectors();
+}
+
+/** By stream index (numbered from 0): an array slot each, not a map entry. */
+export class StreamDissectors {
+  private readonly byStream: (Dissector | undefined)[] = [];
+  get(stream: number): Dissector | undefined {
+    return this.byStream[stream];
+  }
+  set(stream: number, dissector: Dissector): void {
+    this.byStream[stream] = dissector;
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { fields } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import type { Dissector } from '../registry.js';
 import { TreeNode, type Tree } from '../tree.js';
-import { slice, type SourcePart, type Tvb } from '../tvb.js';
+import { ensure, slice, type SourcePart, type Tvb } from '../tvb.js';
 import { DESEGMENT_ONE_MORE_SEGMENT, DESEGMENT_UNTIL_FIN, streamDissectors, type DesegmentRequest, type TcpPayload } from './tcp-reassembly.js';
 
 export const hfTcpReasm = fields({
@@ -43,6 +43,8 @@ interface Chunk {
   frame: number;
   frameOffset: number;
   bytes: Uint8Array;
+  /** The bytes are the frame's own (not a reassembled IP datagram's): a revisit can read them again. */
+  own: boolean;
 }
 
 interface Pending {
@@ -68,9 +70,15 @@ interface FlowState {
 /** Bytes of this frame filed into a PDU that is still incomplete (shown as `TCP segment data`). */
 type Kept = { off: number; len: number } | undefined;
 
-type Step =
+export type Step =
   | { kind: 'frame'; fn: Dissector; off: number; end: number; segmentAfter: boolean; kept: Kept }
-  | { kind: 'reasm'; fn: Dissector; bytes: Uint8Array; parts: SourcePart[]; chunkOffset: number; chunkLength: number; segmentAfter: boolean }
+  | {
+    kind: 'reasm'; fn: Dissector; parts: SourcePart[]; chunkOffset: number; chunkLength: number; segmentAfter: boolean;
+    /** The PDU; undefined when not kept for revisits (rebuilt from its frames, see planForRevisit). */
+    bytes: Uint8Array | undefined;
+    /** Every part is a frame's own bytes. */
+    own: boolean;
+  }
   | { kind: 'segment'; kept: Kept; info: string | undefined }
   | { kind: 'resent'; off: number; len: number };
 
@@ -83,7 +91,7 @@ const SEGMENT_MARK = '[TCP segment of a reassembled PDU]';
 
 /** A FIN without payload still ends a PDU that runs "until FIN" (an HTTP/1.0 body without a length). */
 export function awaitsFin(ctx: PacketContext, stream: number, direction: 0 | 1): boolean {
-  const p = ctx.session.get('tcp.flows', () => new Map<number, FlowState>()).get(flowKey(stream, direction))?.pending;
+  const p = ctx.session.get('tcp.flows', newFlows)[flowKey(stream, direction)]?.pending;
   return p !== undefined && p.needed < 0 && !p.holey;
 }
 
@@ -92,11 +100,16 @@ function flowKey(stream: number, direction: 0 | 1): number {
   return stream * 2 + direction;
 }
 
+/** Per flow (flowKey: streams are numbered from 0, so an array rather than a map entry each). */
+function newFlows(): (FlowState | undefined)[] {
+  return [];
+}
+
 function flowState(ctx: PacketContext, meta: SegmentMeta): FlowState {
-  const flows = ctx.session.get('tcp.flows', () => new Map<number, FlowState>());
+  const flows = ctx.session.get('tcp.flows', newFlows);
   const key = flowKey(meta.stream, meta.direction);
-  let f = flows.get(key);
-  if (!f) flows.set(key, (f = { pending: undefined, next: undefined }));
+  let f = flows[key];
+  if (!f) flows[key] = f = { pending: undefined, next: undefined };
   return f;
 }
 
@@ -189,7 +202,7 @@ export function deliverPayload(
 
   const pending = flow.pending;
   if (pending) {
-    if (end > start) pending.chunks.push({ frame: ctx.num, frameOffset: start, bytes: slice(tvb, start, end - start).slice() });
+    if (end > start) pending.chunks.push({ frame: ctx.num, frameOffset: start, bytes: copyOf(tvb, start, end - start), own: tvb.source === 0 });
     pending.total += end - start;
     const done = pending.holey ? false : pending.needed < 0 ? meta.fin || meta.rst : pending.total >= pending.needed;
     if (!done) {
@@ -201,10 +214,10 @@ export function deliverPayload(
       return out;
     }
     flow.pending = undefined;
-    const { bytes, parts } = joinChunks(pending.chunks);
+    const { bytes, parts, own } = joinChunks(pending.chunks);
     // A bare FIN that ends the PDU is listed among its segments, with no bytes.
     if (end === start) parts.push({ frame: ctx.num, frameOffset: start, offset: bytes.length, length: 0 });
-    const step: Step = { kind: 'reasm', fn: pending.fn, bytes, parts, chunkOffset: start, chunkLength: end - start, segmentAfter: false };
+    const step: Step = { kind: 'reasm', fn: pending.fn, bytes, parts, chunkOffset: start, chunkLength: end - start, segmentAfter: false, own };
     steps.push(step);
     const p = runReassembled(ctx, step, parent, tcpTree, meta, '0');
     const req = p.request;
@@ -242,7 +255,7 @@ export function deliverPayload(
     }
     flow.pending = {
       fn,
-      chunks: have > 0 ? [{ frame: ctx.num, frameOffset: req.offset, bytes: slice(tvb, req.offset, have).slice() }] : [],
+      chunks: have > 0 ? [{ frame: ctx.num, frameOffset: req.offset, bytes: copyOf(tvb, req.offset, have), own: tvb.source === 0 }] : [],
       total: have,
       needed: neededFor(have, req.more),
       startSeq: (startSeq + (req.offset - start)) >>> 0,
@@ -255,6 +268,12 @@ export function deliverPayload(
     }
   }
   return out;
+}
+
+/** A copy of `length` bytes at `off` (kept past this frame: the caller's buffer may be reused). */
+function copyOf(tvb: Tvb, off: number, length: number): Uint8Array {
+  ensure(tvb, off, length);
+  return tvb.bytes.slice(off, off + length);
 }
 
 function addKept(ctx: PacketContext, tcpTree: Tree, kept: Kept): void {
@@ -281,13 +300,14 @@ interface RunResult {
 }
 
 function runReassembled(ctx: PacketContext, step: Extract<Step, { kind: 'reasm' }>, parent: Tree, tcpTree: Tree, meta: SegmentMeta, key: string): RunResult {
-  const len = step.bytes.length;
+  const bytes = step.bytes ?? rebuild(ctx, step.parts);
+  const len = bytes.length;
   if (tcpTree.enabled && step.chunkLength > 0) {
     tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, step.chunkOffset, step.chunkLength, slice(ctx.frameTvb, step.chunkOffset, step.chunkLength),
       `TCP segment data (${step.chunkLength} byte${step.chunkLength === 1 ? '' : 's'})`);
   }
   const sourceCount = ctx.sources.length;
-  const rtvb = ctx.addSource(`Reassembled TCP (${len} bytes)`, step.bytes, step.parts);
+  const rtvb = ctx.addSource(`Reassembled TCP (${len} bytes)`, bytes, step.parts);
   // The application's items go to a holding node first: if it asks for still more, nothing of
   // this attempt is shown; if not, the segment list goes before them, as tshark orders it.
   const held = parent.enabled ? new TreeNode(hfTcpReasm.segments, rtvb.source, 0, 0, null) : undefined;
@@ -307,7 +327,7 @@ function runReassembled(ctx: PacketContext, step: Extract<Step, { kind: 'reasm' 
     }
     seg.addGenerated(hfTcpReasm.segmentCount, rtvb, 0, len, step.parts.length, `Segment count: ${step.parts.length}`);
     seg.addGenerated(hfTcpReasm.reassembledLength, rtvb, 0, len, len, `Reassembled TCP length: ${len}`);
-    seg.addGenerated(hfTcpReasm.reassembledData, rtvb, 0, len, step.bytes);
+    seg.addGenerated(hfTcpReasm.reassembledData, rtvb, 0, len, bytes);
     adopt(parent, held.children ?? []);
   }
   return { request: p.request, protoLen };
@@ -347,9 +367,13 @@ function replay(ctx: PacketContext, tvb: Tvb, parent: Tree, tcpTree: Tree, meta:
   });
 }
 
-function joinChunks(chunks: readonly Chunk[]): { bytes: Uint8Array; parts: SourcePart[] } {
+function joinChunks(chunks: readonly Chunk[]): { bytes: Uint8Array; parts: SourcePart[]; own: boolean } {
   let total = 0;
-  for (const c of chunks) total += c.bytes.length;
+  let own = true;
+  for (const c of chunks) {
+    total += c.bytes.length;
+    own &&= c.own;
+  }
   const bytes = new Uint8Array(total);
   const parts: SourcePart[] = [];
   let o = 0;
@@ -358,7 +382,38 @@ function joinChunks(chunks: readonly Chunk[]): { bytes: Uint8Array; parts: Sourc
     parts.push({ frame: c.frame, frameOffset: c.frameOffset, offset: o, length: c.bytes.length });
     o += c.bytes.length;
   }
-  return { bytes, parts };
+  return { bytes, parts, own };
+}
+
+/** A reassembled PDU's bytes read again from its frames (a revisit when they were not kept). */
+function rebuild(ctx: PacketContext, parts: readonly SourcePart[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const bytes = new Uint8Array(total);
+  for (const p of parts) {
+    if (p.length === 0) continue;
+    const frame = ctx.frameBytes(p.frame);
+    if (!frame || p.frameOffset + p.length > frame.length) throw new Error(`the bytes of frame ${p.frame} were not given to rebuild the reassembled data`);
+    bytes.set(frame.subarray(p.frameOffset, p.frameOffset + p.length), p.offset);
+  }
+  return bytes;
+}
+
+/**
+ * The plan to keep for revisits: as it is, or, when the dissection does not keep reassembled
+ * bytes, without the bytes of PDUs made only of frames' own bytes (the frames are noted, and
+ * the caller passes them on a revisit).
+ */
+export function planForRevisit(ctx: PacketContext, plan: PayloadPlan): PayloadPlan {
+  if (ctx.keepsReassembledBytes || !plan.steps.some((st) => st.kind === 'reasm' && st.own && st.bytes)) return plan;
+  const frames = new Set<number>();
+  const steps = plan.steps.map((st): Step => {
+    if (st.kind !== 'reasm' || !st.own) return st;
+    for (const p of st.parts) if (p.frame !== ctx.num && p.length > 0) frames.add(p.frame);
+    return { ...st, bytes: undefined };
+  });
+  ctx.needFrames([...frames].sort((a, b) => a - b));
+  return { steps };
 }
 
 /** The chunks' bytes from buffer offset `from` on, as chunks again. */
@@ -369,7 +424,7 @@ function sliceChunks(chunks: readonly Chunk[], from: number): Chunk[] {
     const cEnd = o + c.bytes.length;
     if (cEnd > from) {
       const skip = Math.max(0, from - o);
-      out.push({ frame: c.frame, frameOffset: c.frameOffset + skip, bytes: c.bytes.subarray(skip) });
+      out.push({ frame: c.frame, frameOffset: c.frameOffset + skip, bytes: c.bytes.subarray(skip), own: c.own });
     }
     o = cEnd;
   }

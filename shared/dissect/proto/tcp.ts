@@ -11,8 +11,10 @@ import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
 import { MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
+import { bigNs, nsSince, type Ns } from '../ns.js';
 import { analyseSegment, completenessText, conversationOnly, newTcpSession, Th, type SegmentAnalysis, type TcpSessionState } from './tcp-analysis.js';
-import { awaitsFin, deliverPayload, hfTcpReasm, type PayloadPlan } from './tcp-stream.js';
+import { TcpFrames, type TcpMemo } from './tcp-frames.js';
+import { awaitsFin, deliverPayload, hfTcpReasm, planForRevisit, type PayloadPlan } from './tcp-stream.js';
 import { hfTcpPdu } from './tcp-reassembly.js';
 
 export const tcpProto = protocol('tcp', 'TCP', 'Transmission Control Protocol');
@@ -178,9 +180,26 @@ export function bitPicture(value: number, mask: number, bits: number): string {
 
 const NO_PAYLOAD: PayloadPlan = Object.freeze({ steps: [] }) as PayloadPlan;
 
-interface TcpMemo {
-  readonly a: SegmentAnalysis;
-  plan: PayloadPlan;
+/**
+ * The analysis TCP found for the packet this context dissects (undefined when it is not
+ * TCP): what the row colour and the packet list read.
+ */
+export function segmentAnalysis(ctx: PacketContext): SegmentAnalysis | undefined {
+  return ctx.getMemo<TcpMemo>('tcp')?.a ?? ctx.getMemo<SegmentAnalysis>('tcp.short');
+}
+
+/** The capture's per-frame TCP records (only when the dissection keeps memos for revisits). */
+function tcpFrames(ctx: PacketContext): TcpFrames | undefined {
+  if (!ctx.keepsMemos || !ctx.times) return undefined;
+  let store = ctx.session.find<TcpFrames>('tcp.frames');
+  if (!store) ctx.session.set('tcp.frames', (store = new TcpFrames(ctx.times)));
+  return store;
+}
+
+/** The frame's time for the analysis: nanoseconds from the session's first segment's second. */
+function segmentTime(session: TcpSessionState, ctx: PacketContext): Ns {
+  session.epochSec ??= ctx.frame.tsSec;
+  return nsSince(session.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
 }
 
 interface ParsedOptions {
@@ -234,7 +253,13 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   // Options are read first: the handshake's window scale feeds the analysis.
   const opts = parseOptions(tvb, offset + 20, payloadOff, flags);
 
+  // Another TCP layer of this frame may have left the memo already (as a memo map did); else a revisit reads the store.
+  const store = tcpFrames(ctx);
   let memo = ctx.getMemo<TcpMemo>('tcp');
+  if (!memo && ctx.visited && store) {
+    memo = store.load(ctx.num, { ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
+    if (memo) ctx.setLocalMemo('tcp', memo);
+  }
   let a: SegmentAnalysis;
   if (memo) {
     a = memo.a;
@@ -242,8 +267,8 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     // A revisit without a memo (the first pass failed early) must not disturb the capture's state.
     const session = ctx.visited ? newTcpSession() : ctx.session.get<TcpSessionState>('tcp', newTcpSession);
     a = analyseSegment(session, {
-      srcKey: ctx.netSrc + '/' + srcPort, dstKey: ctx.netDst + '/' + dstPort, seq: seqRaw, ack: ackRaw, flags, window, seglen,
-      wsShift: opts.wsShift, tsNs: BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec), frame: ctx.num,
+      srcAddr: ctx.netSrc, srcAddrKey: ctx.netSrcKey, srcPort, dstAddr: ctx.netDst, dstAddrKey: ctx.netDstKey, dstPort, seq: seqRaw, ack: ackRaw, flags, window, seglen,
+      wsShift: opts.wsShift, tsNs: segmentTime(session, ctx), tsZero: ctx.frame.tsSec === 0 && ctx.frame.tsNsec === 0, frame: ctx.num,
     });
   }
 
@@ -285,7 +310,8 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   const firstPass = !memo && !ctx.visited;
   if (firstPass) {
     memo = { a, plan: NO_PAYLOAD };
-    ctx.setMemo('tcp', memo);
+    ctx.setLocalMemo('tcp', memo);
+    store?.save(ctx.num, a);
   }
   const finishes = seglen === 0 && (flags & Th.FIN) !== 0 && (firstPass ? awaitsFin(ctx, a.stream, a.direction) : (memo?.plan.steps.length ?? 0) > 0);
   if (seglen > 0 || finishes) {
@@ -295,7 +321,10 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
       relSeq: (a.relSeq + (syn ? 1 : 0)) >>> 0, duplicateData: a.duplicateData, keepAlive: a.flags.keepAlive === true, spurious: a.flags.spurious === true, overlap: a.overlap,
       rst: (flags & Th.RST) !== 0, truncated: ctx.frame.capLen < ctx.frame.origLen,
     }, firstPass || !memo ? undefined : memo.plan, ctx.visited && !memo);
-    if (firstPass) memo!.plan = plan;
+    if (firstPass) {
+      memo!.plan = plan;
+      store?.savePlan(ctx.num, planForRevisit(ctx, plan), { ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
+    }
   }
   return end - offset;
 }
@@ -391,10 +420,13 @@ function dissectShortSegment(tvb: Tvb, offset: number, end: number, ctx: PacketC
   let a = ctx.getMemo<SegmentAnalysis>('tcp.short');
   if (!a) {
     const session = ctx.visited ? newTcpSession() : ctx.session.get<TcpSessionState>('tcp', newTcpSession);
-    const c = conversationOnly(session, ctx.netSrc + '/' + h.srcPort, ctx.netDst + '/' + h.dstPort, BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec));
+    const c = conversationOnly(session, {
+      srcAddr: ctx.netSrc, srcAddrKey: ctx.netSrcKey, srcPort: h.srcPort, dstAddr: ctx.netDst, dstAddrKey: ctx.netDstKey, dstPort: h.dstPort,
+      tsNs: segmentTime(session, ctx), frame: ctx.num,
+    });
     a = {
       stream: c.stream, direction: c.direction, relSeq: h.seqRaw, relAck: h.ackRaw, relNxt: h.seqRaw, ackBase: 0, completeness: c.completeness,
-      timeRelNs: c.timeRelNs, timeDeltaNs: c.timeDeltaNs, winScale: -1, flags: {}, duplicateData: false, overlap: 0,
+      timeRelNs: c.timeRelNs, timeDeltaNs: c.timeDeltaNs, firstFrame: 0, prevFrame: 0, winScale: -1, flags: {}, duplicateData: false, overlap: 0,
     };
     if (!ctx.visited) ctx.setMemo('tcp.short', a);
   }
@@ -419,8 +451,12 @@ function dissectShortSegment(tvb: Tvb, offset: number, end: number, ctx: PacketC
   throw new MalformedError(`TCP header length ${h.hdrLen} runs past the segment`);
 }
 
+/** What a header without options gives (shared: most segments have none). */
+const NO_OPTIONS: ParsedOptions = Object.freeze({ info: '' });
+
 /** Walk the options once for what the analysis and the Info column need. */
 function parseOptions(tvb: Tvb, off: number, end: number, flags: number): ParsedOptions {
+  if (off >= end) return NO_OPTIONS;
   const out: ParsedOptions = { info: '' };
   while (off < end) {
     const kind = u8(tvb, off);
@@ -581,14 +617,14 @@ function isDsack(tvb: Tvb, off: number, len: number, ackRaw: number): boolean {
   return false;
 }
 
-function secondsText(ns: bigint): string {
-  return formatRelativeTime(ns) + ' seconds';
+function secondsText(ns: Ns): string {
+  return formatRelativeTime(bigNs(ns)) + ' seconds';
 }
 
 function addTimestamps(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): void {
   const t = tree.addGenerated(hfWs.text, tvb, offset, 0, null, 'Timestamps');
-  t.addGenerated(hfTcp.timeRelative, tvb, offset, 0, a.timeRelNs, `Time since first frame in this TCP stream: ${secondsText(a.timeRelNs)}`);
-  t.addGenerated(hfTcp.timeDelta, tvb, offset, 0, a.timeDeltaNs, `Time since previous frame in this TCP stream: ${secondsText(a.timeDeltaNs)}`);
+  t.addGenerated(hfTcp.timeRelative, tvb, offset, 0, bigNs(a.timeRelNs), `Time since first frame in this TCP stream: ${secondsText(a.timeRelNs)}`);
+  t.addGenerated(hfTcp.timeDelta, tvb, offset, 0, bigNs(a.timeDeltaNs), `Time since previous frame in this TCP stream: ${secondsText(a.timeDeltaNs)}`);
 }
 
 function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): void {
@@ -598,9 +634,9 @@ function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): 
   const t = tree.addGenerated(hfTcp.analysis, tvb, offset, 0, null, 'SEQ/ACK analysis');
   if (a.acksFrame !== undefined) {
     t.addGenerated(hfTcp.acksFrame, tvb, offset, 0, a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`);
-    t.addGenerated(hfTcp.ackRtt, tvb, offset, 0, a.ackRttNs!, `The RTT to ACK the segment was: ${secondsText(a.ackRttNs!)}`);
+    t.addGenerated(hfTcp.ackRtt, tvb, offset, 0, bigNs(a.ackRttNs!), `The RTT to ACK the segment was: ${secondsText(a.ackRttNs!)}`);
   }
-  if (a.iRttNs !== undefined) t.addGenerated(hfTcp.initialRtt, tvb, offset, 0, a.iRttNs, `iRTT: ${secondsText(a.iRttNs)}`);
+  if (a.iRttNs !== undefined) t.addGenerated(hfTcp.initialRtt, tvb, offset, 0, bigNs(a.iRttNs), `iRTT: ${secondsText(a.iRttNs)}`);
   if (a.bytesInFlight !== undefined) t.addGenerated(hfTcp.bytesInFlight, tvb, offset, 0, a.bytesInFlight, `Bytes in flight: ${a.bytesInFlight}`);
   if (a.pushBytes !== undefined) t.addGenerated(hfTcp.pushBytes, tvb, offset, 0, a.pushBytes, `Bytes sent since last PSH flag: ${a.pushBytes}`);
   if (!anyFlag) return;
@@ -611,7 +647,7 @@ function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): 
   if (f.outOfOrder) addExpert(ft, tvb, offset, 0, Severity.Warning, GROUPS.Sequence, 'This frame is a (suspected) out-of-order segment', hfTcp.outOfOrder);
   if (f.retransmission) addExpert(ft, tvb, offset, 0, Severity.Note, GROUPS.Sequence, 'This frame is a (suspected) retransmission', hfTcp.retransmission);
   if (f.rto) {
-    ft.addGenerated(hfTcp.rto, tvb, offset, 0, f.rto.ns, `The RTO for this segment was: ${secondsText(f.rto.ns)}`);
+    ft.addGenerated(hfTcp.rto, tvb, offset, 0, bigNs(f.rto.ns), `The RTO for this segment was: ${secondsText(f.rto.ns)}`);
     ft.addGenerated(hfTcp.rtoFrame, tvb, offset, 0, f.rto.frame, `RTO based on delta from frame: ${f.rto.frame}`);
   }
   if (f.lostSegment) addExpert(ft, tvb, offset, 0, Severity.Warning, GROUPS.Sequence, 'Previous segment(s) not captured (common at capture start)', hfTcp.lostSegment);

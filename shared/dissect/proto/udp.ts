@@ -13,6 +13,8 @@ import { slice, u16, type Tvb } from '../tvb.js';
 import { CHECKSUM_STATUS, checksumStatusText } from './eth-trailer-fields.js';
 import { within } from './data.js';
 import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
+import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
+import { EndpointPairs } from './endpoint-pairs.js';
 
 export const udpProto = protocol('udp', 'UDP', 'User Datagram Protocol');
 
@@ -43,43 +45,67 @@ export interface UdpInfo {
 
 interface Conversation {
   readonly index: number;
-  readonly firstNs: bigint;
-  lastNs: bigint;
+  readonly firstNs: Ns;
+  readonly firstFrame: number;
+  lastNs: Ns;
+  lastFrame: number;
 }
 
+interface UdpState {
+  next: number;
+  byPair: EndpointPairs<Conversation>;
+  /** Seconds the Ns times count from (the first datagram's). */
+  epochSec: number | undefined;
+  /** First frame of each conversation, by index: a revisit works out the times from frame timestamps. */
+  firstFrames: number[];
+}
+
+/** What one UDP layer shows about its conversation. */
 interface StreamMemo {
   readonly index: number;
-  readonly relNs: bigint;
-  readonly deltaNs: bigint;
+  readonly relNs: Ns;
+  readonly deltaNs: Ns;
+}
+
+function newUdpState(): UdpState {
+  return { next: 0, byPair: new EndpointPairs(), epochSec: undefined, firstFrames: [] };
 }
 
 /** LBL traceroute's first port is 32768 + 666; three probes per hop. */
 const TRACEROUTE_BASE = 32768 + 666;
 
-function frameNs(ctx: PacketContext): bigint {
-  return BigInt(ctx.frame.tsSec) * 1_000_000_000n + BigInt(ctx.frame.tsNsec);
-}
+/** Stored per layer: index × 2^32 + the conversation's previous frame, while that fits a double exactly. */
+const FRAME_SPAN = 4294967296;
+const MAX_PACKED_INDEX = 1 << 20;
 
 /** The conversation of (address, port) pairs, numbered in order of first appearance, and its timing. */
 function conversation(ctx: PacketContext, sport: number, dport: number): StreamMemo {
-  const memo = ctx.getMemo<StreamMemo[]>('udp.stream');
   const layer = ctx.protocols.filter((p) => p === 'udp').length - 1;
-  if (ctx.visited && memo?.[layer]) return memo[layer]!;
-  const a = `${ctx.netSrc}/${sport}`;
-  const b = `${ctx.netDst}/${dport}`;
-  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-  const state = ctx.session.get('udp.conversations', () => ({ next: 0, byKey: new Map<string, Conversation>() }));
-  const now = frameNs(ctx);
-  let conv = state.byKey.get(key);
-  if (!conv) {
-    conv = { index: state.next++, firstNs: now, lastNs: now };
-    state.byKey.set(key, conv);
+  const memoKey = layer === 0 ? 'udp.stream' : 'udp.stream:' + layer;
+  const state = ctx.session.get('udp.conversations', newUdpState);
+  if (ctx.visited) {
+    const stored = ctx.getMemo<number | StreamMemo>(memoKey);
+    if (typeof stored === 'object') return stored;
+    if (stored !== undefined && ctx.times) {
+      const index = Math.floor(stored / FRAME_SPAN);
+      const prevFrame = stored % FRAME_SPAN;
+      return { index, relNs: ctx.times.between(ctx.num, state.firstFrames[index]!), deltaNs: ctx.times.between(ctx.num, prevFrame) };
+    }
   }
-  const result = { index: conv.index, relNs: now - conv.firstNs, deltaNs: now - conv.lastNs };
+  state.epochSec ??= ctx.frame.tsSec;
+  const now = nsSince(state.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
+  let conv = state.byPair.get(ctx.netSrc, ctx.netSrcKey, sport, ctx.netDst, ctx.netDstKey, dport);
+  if (!conv) {
+    conv = { index: state.next++, firstNs: now, firstFrame: ctx.num, lastNs: now, lastFrame: ctx.num };
+    state.byPair.set(ctx.netSrc, ctx.netSrcKey, sport, ctx.netDst, ctx.netDstKey, dport, conv);
+    if (!ctx.visited) state.firstFrames[conv.index] = ctx.num;
+  }
+  const result: StreamMemo = { index: conv.index, relNs: nsSub(now, conv.firstNs), deltaNs: nsSub(now, conv.lastNs) };
+  const prevFrame = conv.lastFrame;
   conv.lastNs = now;
-  const list = memo ?? [];
-  list[layer] = result;
-  ctx.setMemo('udp.stream', list);
+  conv.lastFrame = ctx.num;
+  const packed = !ctx.visited && ctx.times && conv.index < MAX_PACKED_INDEX && state.firstFrames[conv.index] === conv.firstFrame;
+  ctx.setMemo(memoKey, packed ? conv.index * FRAME_SPAN + prevFrame : result);
   return result;
 }
 
@@ -154,8 +180,8 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
 
   if (t.enabled && !inError) {
     const ts = t.addGenerated(hfWs.text, tvb, offset + 8, 0, null, 'Timestamps');
-    ts.addGenerated(hfUdp.timeRelative, tvb, offset + 8, 0, conv.relNs);
-    ts.addGenerated(hfUdp.timeDelta, tvb, offset + 8, 0, conv.deltaNs);
+    ts.addGenerated(hfUdp.timeRelative, tvb, offset + 8, 0, bigNs(conv.relNs));
+    ts.addGenerated(hfUdp.timeDelta, tvb, offset + 8, 0, bigNs(conv.deltaNs));
   }
   const payload = offset + 8;
   const payloadEnd = Math.min(end, payload + ulen - 8);

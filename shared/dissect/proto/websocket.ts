@@ -88,10 +88,17 @@ interface FrameMemo {
   inflateError?: 'cap' | 'error';
 }
 
+// Session tables, made by functions defined once (not a closure per call).
+function newHandshakes(): Map<number, WebSocketHandshake> {
+  return new Map();
+}
+function newStreams(): Map<number, StreamState> {
+  return new Map();
+}
+
 /** HTTP calls this when a 101 switches a stream to WebSocket. */
 export function noteWebSocketHandshake(ctx: PacketContext, stream: number, hs: WebSocketHandshake): void {
-  const m = ctx.session.get('websocket.handshakes', () => new Map<number, WebSocketHandshake>());
-  m.set(stream, hs);
+  ctx.session.get('websocket.handshakes', newHandshakes).set(stream, hs);
 }
 
 function newDirection(): Direction {
@@ -99,10 +106,10 @@ function newDirection(): Direction {
 }
 
 function streamState(ctx: PacketContext, stream: number): StreamState {
-  const m = ctx.session.get('websocket.streams', () => new Map<number, StreamState>());
+  const m = ctx.session.get('websocket.streams', newStreams);
   let s = m.get(stream);
   if (!s) {
-    const hs = ctx.session.get('websocket.handshakes', () => new Map<number, WebSocketHandshake>()).get(stream);
+    const hs = ctx.session.get('websocket.handshakes', newHandshakes).get(stream);
     const ext = hs?.extensions ?? '';
     s = { handshake: hs, deflate: /permessage-deflate|x-webkit-deflate-frame/.test(ext), dirs: [newDirection(), newDirection()] };
     m.set(stream, s);
@@ -188,7 +195,11 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
   const payload = key ? unmask(raw, key) : raw;
   if (!memo) {
     memo = firstPass(ctx, tcp, fin, rsv, opcode, payload);
-    if (!ctx.visited) ctx.setMemo(memoKey, memo);
+    // A frame that learnt nothing is what a revisit works out without a memo: none is kept for it.
+    if (!ctx.visited) {
+      if (isPlainFrame(memo)) ctx.setLocalMemo(memoKey, memo);
+      else ctx.setMemo(memoKey, memo);
+    }
   }
 
   const ws = parent.add(wsProto.def, tvb, off, end - off, null, wsProto.label);
@@ -291,6 +302,12 @@ function dissectControl(tvb: Tvb, off: number, len: number, opcode: number, pl: 
     addExpert(it, tvb, off, len, Severity.Warning, GROUPS.Undecoded,
       `Dissector for Websocket Opcode (${opcode}) code not implemented, Contact Wireshark developers if you want this supported`, hfWebSocket.unknownExpert);
   }
+}
+
+/** The memo of an uncompressed, unfragmented frame: exactly what firstPass gives on a revisit. */
+function isPlainFrame(memo: FrameMemo): boolean {
+  return !memo.deflate && memo.message === undefined && memo.partial === undefined && memo.compressed === undefined &&
+    memo.inflated === undefined && memo.inflateError === undefined;
 }
 
 /** First pass: follow fragments and inflate; the result is memoised for revisits. */
