@@ -26,41 +26,41 @@ function packagedApp(here: string): boolean {
   return typeof resources === 'string' && resources.length > 0 && here.startsWith(resources + sep);
 }
 
-/** Paths tried, in order: $PAQUET_DUMPCAP, then the packaged or repository locations. */
-export function captureProgramCandidates(): string[] {
+/** Where this copy of Paquet builds the program: beside the sources (tests) or the compiled JS. */
+function localCandidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  const fromEnv = process.env.PAQUET_DUMPCAP;
-  const packaged = packagedApp(here);
-  const local = [
+  return [
     resolve(here, '../../dist/capture', NAME), // running from the TypeScript sources (tests)
     resolve(here, '../../capture', NAME), // running from dist/main/capture/
   ].map(unpackedPath);
+}
+
+/** Paths tried, in order: $PAQUET_DUMPCAP, then the packaged or repository locations. */
+export function captureProgramCandidates(): string[] {
+  const fromEnv = process.env.PAQUET_DUMPCAP;
+  const packaged = packagedApp(dirname(fileURLToPath(import.meta.url)));
+  const local = localCandidates();
   const system = process.platform === 'linux' ? [SYSTEM_CAPTURE_PROGRAM] : [];
   return [...(fromEnv ? [fromEnv] : []), ...(packaged ? [...system, ...local] : local)];
 }
 
-/** The program built with this copy of Paquet (never $PAQUET_DUMPCAP or the system copy), or undefined. */
-export function bundledCaptureProgram(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return [resolve(here, '../../dist/capture', NAME), resolve(here, '../../capture', NAME)].map(unpackedPath).find((p) => {
+function firstExecutable(paths: readonly string[]): string | undefined {
+  return paths.find((p) => {
     try {
       accessSync(p, constants.X_OK);
       return true;
     } catch {
-      return false;
+      return false; // try the next place
     }
   });
 }
 
+/** The program built with this copy of Paquet (never $PAQUET_DUMPCAP or the system copy), or undefined. */
+export function bundledCaptureProgram(): string | undefined {
+  return firstExecutable(localCandidates());
+}
+
 /** The capture program's path, or undefined when it was not built. */
 export function findCaptureProgram(): string | undefined {
-  for (const p of captureProgramCandidates()) {
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // try the next place
-    }
-  }
-  return undefined;
+  return firstExecutable(captureProgramCandidates());
 }
