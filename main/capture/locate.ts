@@ -21,7 +21,7 @@ export function unpackedPath(p: string): string {
 }
 
 /** Running from a packaged app: Electron sets process.resourcesPath, and this file lies under it. */
-function packagedApp(here: string): boolean {
+export function packagedApp(here: string): boolean {
   const resources = (process as { resourcesPath?: string }).resourcesPath;
   return typeof resources === 'string' && resources.length > 0 && here.startsWith(resources + sep);
 }

@@ -6,16 +6,112 @@
  * install that copy where locate.ts looks first in a packaged app
  * (SYSTEM_CAPTURE_PROGRAM), owned by root and a `paquet` group, with cap_net_raw
  * and cap_net_admin, and to add the user to the group: what Debian does for dumpcap.
+ *
+ * Also what permission-guidance.ts needs to choose its words: how this copy was
+ * installed, and whether a capture failure is a matter of permission or of a
+ * missing program.
  */
 import { execFile } from 'node:child_process';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import { SYSTEM_CAPTURE_PROGRAM } from './locate.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { captureProgramCandidates, findCaptureProgram, packagedApp, SYSTEM_CAPTURE_PROGRAM } from './locate.js';
+import type { CaptureError } from './events.js';
+import {
+  missingProgramGuidance, npcapMissingGuidance, packagingOf, permissionGuidance, type CaptureSetting, type Guidance,
+} from './permission-guidance.js';
 
 /** True when this process runs from an AppImage (its runtime sets $APPIMAGE). */
 export function runningFromAppImage(env: NodeJS.ProcessEnv = process.env): boolean {
   return process.platform === 'linux' && typeof env.APPIMAGE === 'string' && env.APPIMAGE.length > 0;
+}
+
+/**
+ * What to tell the user when a capture could not start for want of permission
+ * (the program refused, or this user may not run it) or of the program itself
+ * (not built, not packaged); undefined for any other failure, whose own message
+ * says it. `program` is the path the capture was asked to use, if any.
+ */
+export function captureGuidance(
+  e: CaptureError,
+  program?: string,
+  setting: CaptureSetting = captureSetting(program),
+): (Guidance & { readonly problem: 'permission' | 'missing' }) | undefined {
+  if (e.code === 'permission' || (e.code === 'not-built' && unrunnableCaptureProgram(program !== undefined ? [program] : undefined))) {
+    return { problem: 'permission', ...permissionGuidance(setting) };
+  }
+  // A program named explicitly (the session's captureProgram) that cannot start: its own message names it.
+  if (e.code === 'not-built' && (program ?? findCaptureProgram()) === undefined) {
+    return { problem: 'missing', ...missingProgramGuidance(setting) };
+  }
+  if (setting.platform === 'win32' && e.code === 'crashed' && DLL_NOT_FOUND.test(e.message)) {
+    return { problem: 'missing', ...npcapMissingGuidance() };
+  }
+  return undefined;
+}
+
+/**
+ * Windows ends a program whose DLLs cannot be found with STATUS_DLL_NOT_FOUND
+ * (0xC0000135), which supervisor.ts reports as "exited with status N"; for the
+ * capture program the missing DLL is Npcap's wpcap.dll.
+ */
+const DLL_NOT_FOUND = /exited with status (3221225781|-1073741515)\b/;
+
+/**
+ * This copy of Paquet as permission-guidance.ts needs it: the platform, how it
+ * was installed, and its capture program (`program`, else the one found, else
+ * one that exists but this user may not run).
+ */
+export function captureSetting(program?: string): CaptureSetting {
+  const path = program ?? findCaptureProgram() ?? unrunnableCaptureProgram();
+  const group = path !== undefined ? groupOf(path) : undefined;
+  const packaging = packagingOf({
+    platform: process.platform,
+    packaged: packagedApp(dirname(fileURLToPath(import.meta.url))),
+    appImage: runningFromAppImage(),
+    ...(group !== undefined ? { programGroup: group } : {}),
+  });
+  return { platform: process.platform, packaging, ...(path !== undefined ? { program: path } : {}) };
+}
+
+/**
+ * A capture program that is there but that this user may not run: the deb and
+ * rpm packages let only root and the paquet group run theirs, so for anyone
+ * else it looks "not built" to locate.ts when it is a matter of permission.
+ */
+export function unrunnableCaptureProgram(paths: readonly string[] = captureProgramCandidates()): string | undefined {
+  return paths.find((p) => {
+    try {
+      if (!statSync(p).isFile()) return false;
+    } catch {
+      return false; // not there
+    }
+    try {
+      accessSync(p, constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** The name of the group owning `path` (from /etc/group), or undefined. */
+function groupOf(path: string): string | undefined {
+  let gid: number;
+  let groups: string;
+  try {
+    gid = statSync(path).gid;
+    groups = readFileSync('/etc/group', 'utf8');
+  } catch {
+    return undefined; // not there, or no /etc/group (macOS keeps groups elsewhere, Windows has none): no deb/rpm then
+  }
+  for (const line of groups.split('\n')) {
+    const [name, , id] = line.split(':');
+    if (name && Number(id) === gid) return name;
+  }
+  return undefined;
 }
 
 const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;

@@ -165,7 +165,8 @@ export function aboutText(info: AppInfo): { message: string; detail: string } {
       `Electron ${info.electron ?? 'not running'}`,
       `Chromium ${info.chrome ?? 'not running'}`,
       `Node.js ${info.node}`,
-      info.libpcap ?? 'libpcap: the capture program is not built, so its version is unknown',
+      // null: no program was found, or it did not answer (deb/rpm: only the paquet group may run it).
+      info.libpcap ?? 'libpcap: version unknown (the capture program is not built, or could not be run)',
       `Platform ${info.platform}`,
     ].join('\n'),
   };

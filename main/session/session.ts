@@ -398,7 +398,7 @@ export class Session {
       const devices = await listDevices(this.program());
       return devices.map((d) => ({ name: d.name, description: d.description, addresses: [...d.addresses], loopback: d.loopback, up: d.up }));
     } catch (e) {
-      throw captureFailure(e);
+      throw captureFailure(e, this.deps.captureProgram);
     }
   }
 
@@ -409,7 +409,7 @@ export class Session {
     try {
       r = await validateFilter(filter, { ...this.program(), interface: iface });
     } catch (e) {
-      throw captureFailure(e);
+      throw captureFailure(e, this.deps.captureProgram);
     }
     return r.ok ? { ok: true } : { ok: false, problem: { message: r.message, start: 0, length: Math.max(1, filter.length) } };
   }

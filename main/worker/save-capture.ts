@@ -1,20 +1,24 @@
 /**
- * Save as pcapng, atomically: the bytes go to `<path>.<random>.tmp` in the
- * same folder, are flushed to disk (fsync), and only then renamed over the
- * target, so a crash or a full disk never leaves a half-written capture under
+ * Save as pcapng, atomically: the bytes go to a temporary file in the same
+ * folder (tempName), are flushed to disk (fsync), and only then renamed over
+ * the target; the folder is flushed too, so the rename itself survives a power
+ * cut. A crash, a kill or a full disk never leaves a half-written capture under
  * the user's name. On any failure the temporary file is removed and the error
- * says what went wrong in plain words.
+ * says what went wrong in plain words; one left by a process that was killed
+ * mid-save is removed by the next save into that folder (removeStaleTemps).
  *
  * The file: a section header naming Paquet (with the view, see saved-view.ts),
  * one interface block per interface of the source, then one Enhanced Packet
  * Block per packet with its comments (edited ones win) and flags.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { lstat, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { uptime } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { CaptureRecord, InterfaceInfo } from '../../shared/capture/types.js';
 import { PcapngWriter } from '../../shared/capture/pcapng-writer.js';
 import type { ViewState } from '../../shared/ipc/contract.js';
+import { stillRunning } from '../session/process-identity.js';
 import { DecoderError } from './decoder-api.js';
 import { errorText } from './capture-index.js';
 import { sectionHeader } from './saved-view.js';
@@ -33,8 +37,20 @@ export interface SaveInput {
   readonly application: string;
 }
 
+/**
+ * `<target>.paquet-<pid>-<12 hex>.tmp`: recognisable beside the target, and the
+ * pid says whether the process writing it may still be at work.
+ */
+function tempName(path: string): string {
+  return `${path}.paquet-${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+}
+
+const TEMP_NAME = /^.+\.paquet-(\d+)-[0-9a-f]{12}\.tmp$/;
+
 export async function saveCapture(path: string, input: SaveInput): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const folder = dirname(path);
+  await removeStaleTemps(folder);
+  const temp = tempName(path);
   let fh: FileHandle | undefined;
   try {
     fh = await open(temp, 'wx');
@@ -68,6 +84,76 @@ export async function saveCapture(path: string, input: SaveInput): Promise<void>
     await rm(temp, { force: true }).catch(() => undefined);
     if (e instanceof DecoderError) throw e;
     throw new DecoderError('file', `Could not save ${basename(path)}: ${fsMessage(e)}`);
+  }
+  try {
+    await syncFolder(folder);
+  } catch (e) {
+    throw new DecoderError('file', `${basename(path)} was written, but the disk did not confirm it is stored: ${fsMessage(e)}`);
+  }
+}
+
+/**
+ * Flush the folder's entry list, so that after a power cut the target names the
+ * new file rather than nothing or the old one (fsync of the file alone does not
+ * cover the rename on Linux file systems).
+ */
+async function syncFolder(folder: string): Promise<void> {
+  let dir: FileHandle;
+  try {
+    dir = await open(folder, 'r');
+  } catch (e) {
+    if (folderSyncUnsupported(e)) return;
+    throw e;
+  }
+  try {
+    await dir.sync();
+  } catch (e) {
+    if (!folderSyncUnsupported(e)) throw e;
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * Errors that mean "a folder cannot be flushed here", not "the disk failed":
+ * Windows cannot open a folder as a file (EISDIR, EPERM), so there is no
+ * folder to flush there; some file systems (network, FUSE) refuse fsync on a folder
+ * (EINVAL, ENOTSUP); a folder the user may write into but not list (mode -wx)
+ * cannot be opened for reading (EACCES). The file is saved in every case; only
+ * the extra guarantee against a power cut is not available.
+ */
+function folderSyncUnsupported(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 'EISDIR' || code === 'EPERM' || code === 'EINVAL' || code === 'ENOTSUP' || code === 'EACCES';
+}
+
+/**
+ * Remove the temporary files a save left in `folder` when its process was killed
+ * (or the machine lost power) before it could clean up. Only regular files named
+ * by tempName count, and only when their writer is certainly gone: the pid in the
+ * name runs no more, or the file was last written before this boot. A save still
+ * running in another window (same pid) or another Paquet is left alone.
+ */
+async function removeStaleTemps(folder: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return; // an unreadable or missing folder: the save's own open reports it in words
+  }
+  const bootedMs = Date.now() - uptime() * 1000;
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m) continue;
+    const file = join(folder, name);
+    try {
+      const st = await lstat(file);
+      if (!st.isFile()) continue;
+      if (st.mtimeMs >= bootedMs && stillRunning({ pid: Number(m[1]) })) continue;
+      await rm(file);
+    } catch {
+      // Gone meanwhile, or not ours to delete: it only takes space, and its name says what it is.
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findCaptureProgram } from '../../main/capture/locate.js';
 
 interface FakeWindowOptions {
   onClosed(w: unknown, disposal: Promise<void>): void;
@@ -218,10 +219,17 @@ describe('main', () => {
   it('shows About with the versions', async () => {
     await startMain(['/x/electron', '.']);
     const menu = h.current!.menus.at(-1) as { submenu?: { id?: string; click?: () => void }[] }[];
-    menu.flatMap((m) => m.submenu ?? []).find((i) => i.id === 'about')!.click!();
+    const about = () => menu.flatMap((m) => m.submenu ?? []).find((i) => i.id === 'about')!.click!();
+    about();
     const box = h.current!.boxes[0] as { message: string; detail: string };
     expect(box.message).toBe('Paquet 0.1.0');
     expect(box.detail).toContain(`Node.js ${process.versions.node}`);
+    // libpcap's version: asked of the capture program in the background at start, when it is built.
+    if (!findCaptureProgram()) return console.log('main.test: the capture program is not built; the libpcap line is not checked');
+    await vi.waitFor(() => {
+      about();
+      expect((h.current!.boxes.at(-1) as { detail: string }).detail).toMatch(/^libpcap version \d+\.\d+/m);
+    }, 5000);
   });
 
   it('quits when the last window closes (not on macOS unless asked), after the sessions have stopped', async () => {

@@ -138,6 +138,6 @@ describe('aboutText', () => {
 
   it('says why the libpcap version is unknown', () => {
     const t = aboutText({ version: '0.1.0', electron: null, chrome: null, node: '20.0.0', libpcap: null, platform: 'linux' });
-    expect(t.detail).toMatch(/capture program is not built/);
+    expect(t.detail).toMatch(/capture program is not built, or could not be run/);
   });
 });

@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isIpcError, type SessionState, type ViewState } from '../../shared/ipc/contract.js';
-import { PcapngWriter } from '../../shared/capture/pcapng-writer.js';
 import { createHandlers, type Handlers } from '../../main/ipc/handlers.js';
 import { isRoot } from '../capture-live/support.js';
 import { APP_INFO, FakeDialogs } from '../session/fakes.js';
-import { mountTmpfs, readWithPaquet, REPO, remountReadOnly, unmount, waitUntil } from './support.js';
+import { bigCapture, mountTmpfs, readWithPaquet, REPO, remountReadOnly, unmount, waitUntil } from './support.js';
 
 const compiled = existsSync(join(REPO, 'dist/main/worker/decode-worker.js'));
 if (!compiled) console.log('save atomicity tests skipped: dist/ is not compiled (run npx tsc -p tsconfig.json)');
@@ -40,14 +39,6 @@ function session(): { h: Handlers; dialogs: FakeDialogs } {
   const h = createHandlers({ dialogs, emit: () => undefined, stateDir: join(tmp, 'state'), appInfo: () => APP_INFO, changeIntervalMs: 50, log: () => undefined });
   open.push(h);
   return { h, dialogs };
-}
-
-/** A pcapng of `packets` packets of `size` bytes (about packets × (size + 32) bytes). */
-function bigCapture(path: string, packets: number, size: number): void {
-  const w = new PcapngWriter({ userAppl: 'test' });
-  const parts = [w.sectionHeader(), w.addInterface({ linkType: 1, snapLen: 262144, name: 'eth0' })];
-  for (let i = 0; i < packets; i++) parts.push(w.packet({ interface: 0, tsSec: 1_700_000_000, tsNsec: i, origLen: size, data: new Uint8Array(size).fill(i & 0xff) }));
-  writeFileSync(path, Buffer.concat(parts));
 }
 
 async function opened(h: Handlers, path: string): Promise<SessionState> {

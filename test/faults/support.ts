@@ -1,13 +1,14 @@
 /**
  * Shared by the fault tests (issue 8, "Faults while capturing"): when they can
  * run, reading a capture back the ways a user would (Paquet's reader, tshark),
- * waiting for processes to end, the capture folders in a state folder, small
- * tmpfs mounts. Every wait is bounded.
+ * waiting for processes to end, the capture folders in a state folder, big
+ * captures to save, small tmpfs mounts. Every wait is bounded.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openCaptureFile } from '../../main/capture-file/index.js';
+import { PcapngWriter } from '../../shared/capture/pcapng-writer.js';
 import { parseMarker, type CaptureMarker } from '../../main/session/capture-folder.js';
 import { stillRunning } from '../../main/session/process-identity.js';
 import { captureProgram, hasTshark, whyLiveSkipped } from '../capture-live/support.js';
@@ -117,6 +118,14 @@ export function lastBlockType(path: string): number {
 /** True when the datagram sequence numbers run without a gap (each sent once, none missing in between). */
 export function contiguous(seqs: readonly number[]): boolean {
   return seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1);
+}
+
+/** Write a pcapng of `packets` packets of `size` bytes (about packets × (size + 32) bytes) to `path`. */
+export function bigCapture(path: string, packets: number, size: number): void {
+  const w = new PcapngWriter({ userAppl: 'test' });
+  const parts = [w.sectionHeader(), w.addInterface({ linkType: 1, snapLen: 262144, name: 'eth0' })];
+  for (let i = 0; i < packets; i++) parts.push(w.packet({ interface: 0, tsSec: 1_700_000_000, tsNsec: i, origLen: size, data: new Uint8Array(size).fill(i & 0xff) }));
+  writeFileSync(path, Buffer.concat(parts));
 }
 
 /** Mount a tmpfs of `size` (e.g. '256k') on `dir` (root only); false when it cannot be mounted here. */
