@@ -4,13 +4,13 @@
 // same filter, same snaplen); prints what each wrote and what the kernel dropped.
 // Needs root, cc, tcpdump and a built paquet-dumpcap (node main/capture/build.mjs).
 //   node main/capture/bench-burst.mjs [COUNT=200000] [SIZE=64] [RUNS=3] [-- extra paquet-dumpcap args, e.g. -B 8]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { buildUdpBlast, freePort, sendBurstSync } from '../../test/bench/live-udp-blast.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -27,27 +27,11 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 const work = mkdtempSync(join(tmpdir(), 'paquet-bench-'));
-const blast = join(work, 'udp-blast');
-const cc = spawnSync(process.env.CC || 'cc', ['-O2', '-o', blast, join(repo, 'test', 'capture-live', 'udp-blast.c')], { stdio: 'inherit' });
-if (cc.status !== 0) process.exit(1);
+const blast = buildUdpBlast(work);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A port nobody uses right now (the sender binds its own sink to it). */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function send(port) {
-  const r = spawnSync(blast, [String(port), String(COUNT), String(SIZE)], { encoding: 'utf8' });
-  const [sent, us] = r.stdout.trim().split(' ').map(Number);
-  return { sent, seconds: us / 1e6 };
-}
+const send = (port) => sendBurstSync(blast, port, COUNT, SIZE);
 
 async function runPaquet(port, file) {
   const child = spawn(program, ['-i', 'lo', '-w', file, '-f', `udp dst port ${port}`, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -15,7 +15,7 @@ import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import type { CaptureRecord, InterfaceInfo } from '../../shared/capture/types.js';
 import { CaptureError, type CaptureCounts, type Device } from '../capture/events.js';
 import { PcapngFollower } from '../capture/follow.js';
-import type { CaptureOptions, RingOptions, StopConditions } from '../capture/options.js';
+import { DEFAULT_BUFFER_MIB, type CaptureOptions, type RingOptions, type StopConditions } from '../capture/options.js';
 import { listDevices, startCapture, type CaptureResult, type CaptureSession } from '../capture/supervisor.js';
 
 const PROGRAM = 'paquet';
@@ -42,7 +42,7 @@ Options:
   -b duration:S            with -w: switch to a new file every S seconds
   -b files:N               with -w: keep only the last N files
   -w FILE                  write the packets to this pcapng file
-  -B MiB                   kernel buffer size
+  -B MiB                   kernel buffer size (default 16: libpcap's 2 MiB drops packets in bursts)
   -y LINKTYPE              link-layer type (EN10MB, LINUX_SLL, LINUX_SLL2...)
   -q                       do not print packets (only the closing counts)
   --nano                   nanosecond timestamps
@@ -142,6 +142,7 @@ export function parseCaptureArgs(argv: readonly string[]): CaptureArgs {
     if (o.filter !== undefined) throw new UsageError('a capture filter was given both with -f and as words');
     o.filter = words.join(' ');
   }
+  o.bufferMiB ??= DEFAULT_BUFFER_MIB;
   if (Object.keys(stop).length) o.stop = stop as StopConditions;
   if (Object.keys(ring).length) {
     if (!out.file) throw new UsageError('-b (ring buffer) needs -w FILE');

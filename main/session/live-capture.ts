@@ -6,8 +6,9 @@
  * session moves on, so the user can still save them, and it outlives a crash
  * of the app, which then offers to recover them.
  */
-import { runningFromAppImage } from '../capture/permission-setup.js';
+import { captureGuidance } from '../capture/permission-setup.js';
 import { CaptureError, startCapture, type CaptureResult, type CaptureSession } from '../capture/index.js';
+import { DEFAULT_BUFFER_MIB } from '../capture/options.js';
 import { CaptureFolder } from './capture-folder.js';
 import { SessionError } from './errors.js';
 
@@ -22,6 +23,15 @@ export interface LiveCaptureOptions {
   readonly stateDir: string;
 }
 
+/**
+ * How the kernel hands packets over. Not libpcap's immediate mode: there each packet gets a slot of
+ * about the interface's MTU (64 KiB on loopback), so even 16 MiB holds ~250 packets, and a burst of
+ * 200,000 datagrams on lo lost 60% of them (test/bench/live-app-bench.mjs). Without it, packets are
+ * packed end to end in blocks handed over within 100 ms, which shows them no later in the window: the
+ * program writes its file about once a second.
+ */
+export const LIVE_CAPTURE_BUFFERING = { immediate: false, bufferMiB: DEFAULT_BUFFER_MIB } as const;
+
 export interface LiveCaptureEvents {
   /** Counters changed. */
   changed(): void;
@@ -29,12 +39,16 @@ export interface LiveCaptureEvents {
   died(capture: LiveCapture, problem: { message: string; fix?: string }): void;
 }
 
-/** A capture failure as the user should see it: a missing privilege gets its own code and the fix. */
-export function captureFailure(e: unknown): SessionError {
+/**
+ * A capture failure as the user should see it: a missing privilege (code
+ * 'permission') or a missing capture program gets the platform's and the
+ * packaging's guidance (permission-guidance.ts); `program` is the path asked for.
+ */
+export function captureFailure(e: unknown, program?: string): SessionError {
   if (e instanceof CaptureError) {
-    if (e.code !== 'permission') return new SessionError('capture', e.message, e.fix);
-    // From an AppImage the setcap line cannot work (the program is inside the image): offer the pkexec step.
-    return new SessionError('permission', e.message, e.fix, runningFromAppImage() ? 'setup-permission' : undefined);
+    const g = captureGuidance(e, program);
+    if (!g) return new SessionError('capture', e.message, e.fix);
+    return new SessionError(g.problem === 'permission' ? 'permission' : 'capture', g.message, g.fix, g.action);
   }
   if (e instanceof RangeError) return new SessionError('bad-argument', e.message);
   return new SessionError('capture', `the capture could not start: ${(e as Error)?.message ?? String(e)}`);
@@ -84,12 +98,7 @@ export class LiveCapture {
           filter: options.filter,
           ...(options.snapLen !== undefined ? { snapLen: options.snapLen } : {}),
           ...(options.promiscuous !== undefined ? { promiscuous: options.promiscuous } : {}),
-          // Packets show up in the window at once...
-          immediate: true,
-          // ...but in immediate mode libpcap gives each packet a fixed-size slot of about the interface's MTU
-          // (64 KiB on loopback), so the default 2 MiB kernel buffer holds only a few dozen: the fault tests
-          // saw bursts of 20 datagrams on lo lose 4 each (counted as dropped). 16 MiB lost none.
-          bufferMiB: 16,
+          ...LIVE_CAPTURE_BUFFERING,
         },
         options.program !== undefined ? { program: options.program } : undefined,
       );
@@ -99,7 +108,7 @@ export class LiveCapture {
     } catch (e) {
       if (session) await session.stop(1000);
       await folder.remove();
-      throw captureFailure(e);
+      throw captureFailure(e, options.program);
     }
     return new LiveCapture(options, folder, session, events);
   }

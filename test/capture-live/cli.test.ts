@@ -42,11 +42,12 @@ describe('capture arguments (no capture)', () => {
     expect(a.iface).toBe('lo');
     expect(a.file).toBe('x.pcapng');
     expect(a.options).toEqual({
-      snapLen: 128, promiscuous: false, filter: 'tcp port 80',
+      snapLen: 128, promiscuous: false, filter: 'tcp port 80', bufferMiB: 16,
       stop: { packets: 10, seconds: 2.5, fileSizeKB: 100 }, ring: { fileSizeKB: 50, files: 4 },
     });
+    expect(parseCaptureArgs(['-B', '4']).options.bufferMiB).toBe(4);
     expect(captureArgs({ ...a.options, interface: 'lo', file: 'x.pcapng' })).toEqual([
-      '-i', 'lo', '-w', 'x.pcapng', '-f', 'tcp port 80', '-s', '128', '-p', '-c', '10',
+      '-i', 'lo', '-w', 'x.pcapng', '-f', 'tcp port 80', '-s', '128', '-p', '-B', '16', '-c', '10',
       '-a', 'duration:2.5', '-a', 'filesize:100', '-b', 'filesize:50', '-b', 'files:4',
     ]);
   });
