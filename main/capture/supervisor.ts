@@ -1,14 +1,15 @@
 /**
  * Runs paquet-dumpcap and supervises it: list devices, validate a filter,
- * start a capture, follow its events, stop it (SIGTERM, then SIGKILL after a
- * grace period). The capture program writes the pcapng file itself, so this
+ * start a capture, follow its events, stop it (SIGTERM, or closing its stdin on
+ * Windows: spawn-program.ts; SIGKILL after a grace period). The capture program writes the pcapng file itself, so this
  * process may die without losing packets: the program notices its control pipe
  * closing and stops cleanly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { findCaptureProgram } from './locate.js';
 import { captureArgs, type CaptureOptions } from './options.js';
+import { requestStop, spawnCaptureProgram } from './spawn-program.js';
 import {
   CaptureError,
   parseEventLine,
@@ -54,11 +55,11 @@ function errorFrom(e: ErrorEvent): CaptureError {
 /** Run the program to completion, collecting its events (for -D and --validate-filter). */
 function runToEnd(program: string, args: string[]): Promise<{ events: CaptureEvent[]; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCaptureProgram(program, args);
     const events: CaptureEvent[] = [];
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
       const e = parseEventLine(line);
       if (e) events.push(e);
     });
@@ -122,7 +123,7 @@ export class CaptureSession {
     readonly program: string,
     readonly args: readonly string[],
   ) {
-    const child = spawn(program, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCaptureProgram(program, args);
     this.child = child;
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (s: string) => {
@@ -222,10 +223,10 @@ export class CaptureSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stop cleanly (SIGTERM: last packets written, statistics block, file closed); SIGKILL after graceMs. */
+  /** Stop cleanly (last packets written, statistics block, file closed); SIGKILL after graceMs. */
   async stop(graceMs = 5000): Promise<CaptureResult> {
     if (!this.exited) {
-      this.child.kill('SIGTERM');
+      requestStop(this.child);
       const timer = setTimeout(() => {
         if (!this.exited) this.child.kill('SIGKILL');
       }, graceMs);

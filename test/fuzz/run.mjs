@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [--minutes N] [--target file|packets|filter|inflate] [--seed S]`: fuzz each
+// `npm run fuzz -- [--minutes N] [--target file|packets|filter|inflate|dumpcap-argv] [--seed S]`: fuzz each
 // target for N minutes (default 1 each) under a watchdog; crashing, hanging and slow inputs are
 // written to test/tmp/fuzz/ to be turned into regressions (test/fuzz/regressions/). Needs `npm run build`.
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -8,9 +8,13 @@ import { TARGETS } from './engine.mjs';
 import { crashFileName } from './crash-files.mjs';
 import { REPO } from './seeds.mjs';
 import { runTarget } from './supervise.mjs';
+import { runDumpcapArgvTarget } from './dumpcap-argv.mjs';
+
+// Targets that run a program rather than code in the worker; only on request (they need a C compiler).
+const PROGRAM_TARGETS = { 'dumpcap-argv': runDumpcapArgvTarget };
 
 function usage(msg) {
-  console.error(`fuzz: ${msg}\nusage: npm run fuzz -- [--minutes N] [--target ${Object.keys(TARGETS).join('|')}] [--seed N]`);
+  console.error(`fuzz: ${msg}\nusage: npm run fuzz -- [--minutes N] [--target ${[...Object.keys(TARGETS), ...Object.keys(PROGRAM_TARGETS)].join('|')}] [--seed N]`);
   process.exit(2);
 }
 
@@ -21,7 +25,7 @@ let seed = Date.now() & 0x7fffffff;
 for (let i = 0; i < args.length; i++) {
   const v = args[i + 1];
   if (args[i] === '--minutes') { minutes = Number(v); i++; if (!(minutes > 0)) usage(`--minutes needs a positive number, not ${v}`); }
-  else if (args[i] === '--target') { i++; if (!TARGETS[v]) usage(`unknown target ${v}`); targets = [v]; }
+  else if (args[i] === '--target') { i++; if (!TARGETS[v] && !PROGRAM_TARGETS[v]) usage(`unknown target ${v}`); targets = [v]; }
   else if (args[i] === '--seed') { seed = Number(v); i++; if (!Number.isSafeInteger(seed)) usage(`--seed needs an integer, not ${v}`); }
   else usage(`unknown argument ${args[i]}`);
 }
@@ -31,7 +35,7 @@ const out = join(REPO, 'test', 'tmp', 'fuzz');
 mkdirSync(out, { recursive: true });
 let bad = 0;
 for (const target of targets) {
-  const r = await runTarget({ target, seed, minutes });
+  const r = PROGRAM_TARGETS[target] ? await PROGRAM_TARGETS[target]({ seed, minutes }) : await runTarget({ target, seed, minutes });
   const save = (kind, input) => {
     const bytes = input instanceof Uint8Array ? input : TARGETS[target].bytes(input);
     const name = `${kind}-${crashFileName(target, bytes)}`;
