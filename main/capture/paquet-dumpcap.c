@@ -64,7 +64,8 @@
 #define DEFAULT_SNAPLEN 262144
 /* Kernel read timeout: how long a partly filled buffer waits before it is handed over. */
 #define READ_TIMEOUT_MS 100
-#define TICK_MS 1000
+/* Flush the file and report counts this often: a live view shows packets within about this long. */
+#define TICK_MS 250
 /* Packets handed over per pcap_dispatch call, between looks at the clock. */
 #define DISPATCH_BATCH 1024
 /* Our own write buffer: whole blocks only, so the file always ends on a block boundary. */

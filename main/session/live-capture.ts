@@ -28,7 +28,7 @@ export interface LiveCaptureOptions {
  * about the interface's MTU (64 KiB on loopback), so even 16 MiB holds ~250 packets, and a burst of
  * 200,000 datagrams on lo lost 60% of them (test/bench/live-app-bench.mjs). Without it, packets are
  * packed end to end in blocks handed over within 100 ms, which shows them no later in the window: the
- * program writes its file about once a second.
+ * program writes its file every 250 ms.
  */
 export const LIVE_CAPTURE_BUFFERING = { immediate: false, bufferMiB: DEFAULT_BUFFER_MIB } as const;
 
