@@ -10,7 +10,7 @@
  * Follow mode: the parser keeps its state and its unparsed tail, so refresh()
  * can parse whatever a live capture appended since the last look.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -35,6 +35,8 @@ export interface CaptureFileReader {
   readonly packetCount: number;
   /** Packet n (0-based), read from disk by its offset. */
   readPacket(n: number): Promise<CaptureRecord>;
+  /** The same, blocking (for a dissection that needs another frame's bytes mid-packet). */
+  readPacketSync(n: number): CaptureRecord;
   /** Packets from..packetCount-1 in order (the count at the time each batch is read). */
   records(from?: number): AsyncGenerator<CaptureRecord>;
   /**
@@ -185,6 +187,18 @@ class Reader implements CaptureFileReader {
   async readPacket(n: number): Promise<CaptureRecord> {
     const offset = this.index.offset(n);
     const bytes = await this.readAt(offset, this.index.length(n));
+    return this.parser.decodeAt(bytes, offset, this.index.section(n), n);
+  }
+
+  readPacketSync(n: number): CaptureRecord {
+    const offset = this.index.offset(n);
+    const length = this.index.length(n);
+    const bytes = new Uint8Array(length);
+    for (let got = 0; got < length;) {
+      const bytesRead = readSync(this.fh.fd, bytes, got, length - got, offset + got);
+      if (bytesRead === 0) throw new Error(`${this.dataPath}: ends before byte ${offset + length} (the file shrank?)`);
+      got += bytesRead;
+    }
     return this.parser.decodeAt(bytes, offset, this.index.section(n), n);
   }
 

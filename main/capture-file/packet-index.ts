@@ -1,36 +1,81 @@
 /**
- * Where each packet sits in the (uncompressed) capture file: 16 bytes per packet
- * in typed arrays, so millions of packets cost megabytes, not millions of objects.
- * Offsets are doubles: exact up to 2^53, so files past 2 and 4 GiB index fine.
+ * Where each packet sits in the (uncompressed) capture file: about 6 bytes per
+ * packet in typed arrays, so millions of packets cost megabytes, not millions of
+ * objects. A packet's offset is its block's (a double, exact up to 2^53, so files
+ * past 2 and 4 GiB index fine) plus a 32-bit distance from it; record lengths are
+ * 16 bits until one needs more; sections, which change rarely, are kept as runs.
  */
+/** Packets per block: one offset of 8 bytes for each BLOCK packets. */
+const BLOCK = 64;
+/** A distance from the block's offset too large for 32 bits: the offset is in `far`. */
+const FAR = 0xffffffff;
+
 export class PacketIndex {
-  private offsets = new Float64Array(1024);
-  private lengths = new Uint32Array(1024);
-  private sections = new Uint32Array(1024);
+  private blockOffsets = new Float64Array(16);
+  private distances = new Uint32Array(1024);
+  private readonly far = new Map<number, number>();
+  private lengths: Uint16Array | Uint32Array = new Uint16Array(1024);
+  /** Runs of one section: the first packet of each run and its section. */
+  private readonly runStarts: number[] = [];
+  private readonly runSections: number[] = [];
   private n = 0;
 
   get count(): number { return this.n; }
 
   add(offset: number, length: number, section: number): void {
-    if (this.n === this.offsets.length) this.grow();
-    this.offsets[this.n] = offset;
-    this.lengths[this.n] = length;
-    this.sections[this.n] = section;
+    const i = this.n;
+    if (i === this.distances.length) this.grow();
+    const block = Math.floor(i / BLOCK);
+    if (i % BLOCK === 0) {
+      if (block === this.blockOffsets.length) {
+        const b = new Float64Array(block * 2); b.set(this.blockOffsets); this.blockOffsets = b;
+      }
+      this.blockOffsets[block] = offset;
+    }
+    const distance = offset - this.blockOffsets[block]!;
+    if (distance >= 0 && distance < FAR) {
+      this.distances[i] = distance;
+    } else {
+      this.distances[i] = FAR;
+      this.far.set(i, offset);
+    }
+    if (length > 0xffff && this.lengths instanceof Uint16Array) this.lengths = Uint32Array.from(this.lengths);
+    this.lengths[i] = length;
+    if (this.runSections.length === 0 || this.runSections[this.runSections.length - 1] !== section) {
+      this.runStarts.push(i);
+      this.runSections.push(section);
+    }
     this.n++;
   }
 
-  offset(i: number): number { this.check(i); return this.offsets[i]!; }
+  offset(i: number): number {
+    this.check(i);
+    const d = this.distances[i]!;
+    return d === FAR ? this.far.get(i)! : this.blockOffsets[Math.floor(i / BLOCK)]! + d;
+  }
+
   length(i: number): number { this.check(i); return this.lengths[i]!; }
-  section(i: number): number { this.check(i); return this.sections[i]!; }
+
+  section(i: number): number {
+    this.check(i);
+    // The last run starting at or before i.
+    let lo = 0, hi = this.runStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.runStarts[mid]! <= i) lo = mid; else hi = mid - 1;
+    }
+    return this.runSections[lo]!;
+  }
 
   private check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.n) throw new RangeError(`packet ${i} does not exist (the capture has ${this.n})`);
   }
 
   private grow(): void {
-    const size = this.offsets.length * 2;
-    const o = new Float64Array(size); o.set(this.offsets); this.offsets = o;
-    const l = new Uint32Array(size); l.set(this.lengths); this.lengths = l;
-    const s = new Uint32Array(size); s.set(this.sections); this.sections = s;
+    const size = this.distances.length * 2;
+    const d = new Uint32Array(size); d.set(this.distances); this.distances = d;
+    const l = this.lengths instanceof Uint16Array ? new Uint16Array(size) : new Uint32Array(size);
+    l.set(this.lengths);
+    this.lengths = l;
   }
 }

@@ -87,7 +87,9 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
         if (passes(d)) printer.packet(d, rec, ifaces[rec.interface]);
         else printer.skipped(rec);
         if (out.closed || (opts.count !== undefined && read >= opts.count)) break reading;
-        await out.maybeFlush();
+        // Awaited only when a flush began: an await per packet would cost a microtask each.
+        const flushing = out.maybeFlush();
+        if (flushing) await flushing;
       }
     }
   } catch (e) {
@@ -190,8 +192,11 @@ class PacketPrinter {
     if (this.json) this.out.write(this.json.end());
   }
 
+  /** timeDigits() by interface index (it parses the resolution's text). */
+  private readonly digitsByInterface: number[] = [];
+
   private columns(d: Dissected, rec: ParsedRecord, iface: InterfaceInfo | undefined): SummaryColumns {
-    const digits = timeDigits(iface);
+    const digits = this.digitsByInterface[rec.interface] ??= timeDigits(iface);
     if (rec.noTimestamp) return summaryColumns(d, digits, '');
     if (this.opts.timeFormat === 'r') return summaryColumns(d, digits);
     const displayed = this.opts.timeFormat === 'dd';

@@ -4,6 +4,8 @@
  * keeping only its list row and a few facts (TCP stream, WebSocket, what
  * tcpdump needs for its sequence numbers) in the PacketStore; any packet can
  * then be dissected again, with its tree, from the memos the first pass left.
+ * The engine keeps no reassembled bytes: a revisit reads the frames a PDU was
+ * made of again (recent ones from memory, older ones from the file).
  *
  * The first pass runs in slices, yielding to the worker's message loop between
  * them, so rows and details are answered while a big file is still indexing.
@@ -23,6 +25,8 @@ import { truncateUtf8 } from '../../shared/format/utf8-text.js';
 import { rowColor, tcpAnalysis, tcpFlagsFromInfo } from '../../shared/view/row-color.js';
 import { timeDigits } from '../cli/read.js';
 import { NO_TIME, PacketFlag, PacketStore, type PacketSummary } from './packet-store.js';
+import { RecentFrames } from './recent-frames.js';
+import { StreamBases } from './stream-bases.js';
 
 /** Packets dissected between two looks at the message queue, at most; and at most this long (cold code is slow). */
 const SLICE_PACKETS = 2000;
@@ -65,12 +69,12 @@ export interface IndexHooks {
 const READ_STEP = 8 << 20;
 
 export class CaptureIndex {
-  readonly store = new PacketStore();
+  readonly store: PacketStore;
   readonly dissection: Dissection;
-  /** Packet indexes of each TCP stream, ascending. */
-  readonly streams = new Map<number, number[]>();
+  /** The bytes of the frames dissected last: nearly always what a revisit rebuilding a PDU needs. */
+  private readonly recent = new RecentFrames();
   /** Per TCP stream, the packets that set tcpdump's sequence base (see tcpdump-view.ts). */
-  readonly baseSetters = new Map<number, number[]>();
+  readonly baseSetters = new StreamBases();
   /** TCP streams that carry WebSocket (the conversation id is the stream index). */
   readonly wsStreams = new Set<number>();
   /** Comments edited in this session, by packet index; they replace the file's. */
@@ -91,7 +95,8 @@ export class CaptureIndex {
     private readonly hooks: IndexHooks,
     follow: boolean,
   ) {
-    this.dissection = new Dissection(registry);
+    this.dissection = new Dissection(registry, { keepReassembledBytes: false, readFrame: (num) => this.frameBytes(num) });
+    this.store = new PacketStore(this.dissection.times!);
     this.following = follow;
   }
 
@@ -158,6 +163,7 @@ export class CaptureIndex {
 
   /** The frame as the engine takes it, with this session's edited comments. */
   frameInput(rec: CaptureRecord): FrameInput {
+    this.recent.remember(rec.index + 1, rec.data);
     const input = frameInputFrom(rec, this.reader.interfaces);
     const edited = this.comments.get(rec.index);
     if (edited === undefined) return input;
@@ -168,6 +174,28 @@ export class CaptureIndex {
   /** Packet i (0-based, indexed already) dissected again: with no tree, the full tree, or the items a TreeShape keeps. */
   async dissect(i: number, tree: boolean | TreeShape): Promise<Dissected> {
     return dissectShaped(this.dissection, this.frameInput(await this.reader.readPacket(i)), tree);
+  }
+
+  /** Indexes of the packets of a TCP stream, ascending (a scan of the store: streams are asked for rarely). */
+  streamPackets(stream: number): Uint32Array {
+    const column = this.store.tcpStream;
+    const n = this.store.count;
+    const stored = stream + 1;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (column[i] === stored) count++;
+    const out = new Uint32Array(count);
+    for (let i = 0, k = 0; k < count; i++) if (column[i] === stored) out[k++] = i;
+    return out;
+  }
+
+  /** Frame `num`'s captured bytes, for the engine rebuilding reassembled data on a revisit. */
+  private frameBytes(num: number): Uint8Array | undefined {
+    const known = this.recent.get(num);
+    if (known) return known;
+    if (num < 1 || num > this.store.count) return undefined;
+    const data = this.reader.readPacketSync(num - 1).data;
+    this.recent.remember(num, data);
+    return data;
   }
 
   /**
@@ -233,21 +261,13 @@ export class CaptureIndex {
   }
 
   private indexRecord(rec: CaptureRecord): void {
+    this.recent.remember(rec.index + 1, rec.data);
     const d = this.dissection.dissect(frameInputFrom(rec, this.reader.interfaces), false);
     const summary = this.summarize(d, rec);
     const i = this.store.add(summary);
     const stream = summary.tcpStream;
     if (stream >= 0) {
-      let list = this.streams.get(stream);
-      if (!list) this.streams.set(stream, (list = []));
-      list.push(i);
-      // tcpdump's base: the stream's first packet with ACK, then every SYN+ACK.
-      const setters = this.baseSetters.get(stream);
-      if (summary.flags & PacketFlag.SynAck) {
-        if (setters) setters.push(i); else this.baseSetters.set(stream, [i]);
-      } else if (!setters && !(summary.flags & PacketFlag.NoAck)) {
-        this.baseSetters.set(stream, [i]);
-      }
+      this.baseSetters.note(stream, i, (summary.flags & PacketFlag.SynAck) !== 0, (summary.flags & PacketFlag.NoAck) !== 0);
       if (summary.flags & PacketFlag.WebSocket) this.wsStreams.add(stream);
     }
     this.hooks.packet(i, d);
@@ -262,8 +282,6 @@ export class CaptureIndex {
     if (tcpFlags && !tcpFlags.ack) flags |= PacketFlag.NoAck;
     flags |= knownAddressing(d);
     return {
-      relSec: d.relSec,
-      relNsec: d.relNsec,
       timeDigits: rec.noTimestamp ? NO_TIME : this.digitsOf(rec.interface),
       src: truncateUtf8(d.src, COLUMN_MAX_BYTES),
       dst: truncateUtf8(d.dst, COLUMN_MAX_BYTES),

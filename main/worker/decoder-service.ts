@@ -99,8 +99,8 @@ export class DecoderService {
     this.display = new DisplayList(cap.store);
     this.tcpdumpView = new TcpdumpView({
       dissect: (i, withTree) => cap.dissect(i, withTree),
-      tcpStream: (i) => cap.store.tcpStream[i]!,
-      baseSetters: (stream) => cap.baseSetters.get(stream),
+      tcpStream: (i) => cap.store.tcpStreamOf(i),
+      baseSetters: (stream) => cap.baseSetters.of(stream),
     });
     this.active = null;
     this.generation++;
@@ -265,7 +265,7 @@ export class DecoderService {
     this.cancelRun();
     if (t.trim() === '') {
       this.active = null;
-      display.replace(allPackets(cap.indexed));
+      display.showAll(cap.indexed);
       this.generation++;
       this.changed();
       return check;
@@ -426,10 +426,10 @@ export class DecoderService {
   /** The packets of a TCP stream, in frame order, dissected again with their trees. */
   private async streamPackets(stream: number, missing: string): Promise<Dissected[]> {
     const { cap } = this.need();
-    const list = cap.streams.get(stream);
-    if (!list) throw new DecoderError('not-found', missing || `There is no TCP stream ${stream}.`);
+    const list = cap.streamPackets(stream);
+    if (list.length === 0) throw new DecoderError('not-found', missing || `There is no TCP stream ${stream}.`);
     const out: Dissected[] = [];
-    for await (const rec of cap.records(list.slice())) out.push(cap.dissection.dissect(cap.frameInput(rec), true));
+    for await (const rec of cap.records(list)) out.push(cap.dissection.dissect(cap.frameInput(rec), true));
     return out;
   }
 

@@ -6,6 +6,7 @@
  * sorted order in batches, so a long sorted list is not re-sorted every 100 ms.
  */
 import type { ColumnId, SortOrder } from '../../shared/ipc/contract.js';
+import type { UintColumn } from '../../shared/dissect/frame-store.js';
 import { compareStrings, type PacketStore } from './packet-store.js';
 import { sortByKeys, sortByStrings } from './radix-sort.js';
 
@@ -28,7 +29,7 @@ export function compareAddresses(a: string, b: string): number {
 function columnComparator(store: PacketStore, column: ColumnId): (a: number, b: number) => number {
   switch (column) {
     case 'num': return (a, b) => a - b;
-    case 'time': return (a, b) => (store.relSec[a]! - store.relSec[b]!) || (store.relNsec[a]! - store.relNsec[b]!);
+    case 'time': return (a, b) => (store.seconds(a) - store.seconds(b)) || (store.nanoseconds(a) - store.nanoseconds(b));
     case 'length': return (a, b) => store.length[a]! - store.length[b]!;
     case 'src': {
       const rank = addressRanks(store);
@@ -42,7 +43,7 @@ function columnComparator(store: PacketStore, column: ColumnId): (a: number, b: 
       const rank = store.protocols.rankOf();
       return (a, b) => rank[store.protocol[a]!]! - rank[store.protocol[b]!]!;
     }
-    case 'info': return (a, b) => compareStrings(store.info[a]!, store.info[b]!);
+    case 'info': return (a, b) => compareStrings(store.info.get(a), store.info.get(b));
   }
 }
 
@@ -56,21 +57,23 @@ function addressRanks(store: PacketStore): Uint32Array {
 }
 
 /** Per packet, the rank of its interned string (an address or protocol id) in that column's order. */
-function rankKeys(store: PacketStore, ids: Uint32Array, ranks: Uint32Array): Uint32Array {
+function rankKeys(store: PacketStore, ids: UintColumn, ranks: Uint32Array): Uint32Array {
   const keys = new Uint32Array(store.count);
   for (let i = 0; i < store.count; i++) keys[i] = ranks[ids[i]!]!;
   return keys;
 }
 
 /** Sorting key arrays for a column, most significant first (each indexed by packet index). */
-function columnKeys(store: PacketStore, column: Exclude<ColumnId, 'num' | 'info'>): Uint32Array[] {
+function columnKeys(store: PacketStore, column: Exclude<ColumnId, 'num' | 'info'>): UintColumn[] {
   switch (column) {
     case 'length': return [store.length.subarray(0, store.count)];
     case 'time': {
       // Seconds can be negative (timestamps out of order): shifted into 0..2^32-1.
       const sec = new Uint32Array(store.count);
-      for (let i = 0; i < store.count; i++) sec[i] = Math.min(0xffffffff, Math.max(0, store.relSec[i]! + 0x80000000));
-      return [sec, Uint32Array.from(store.relNsec.subarray(0, store.count))];
+      for (let i = 0; i < store.count; i++) sec[i] = Math.min(0xffffffff, Math.max(0, store.seconds(i) + 0x80000000));
+      const nsec = new Uint32Array(store.count);
+      for (let i = 0; i < store.count; i++) nsec[i] = store.nanoseconds(i);
+      return [sec, nsec];
     }
     case 'src': return [rankKeys(store, store.src, addressRanks(store))];
     case 'dst': return [rankKeys(store, store.dst, addressRanks(store))];
@@ -86,11 +89,17 @@ export function sortPackets(store: PacketStore, packets: Uint32Array, order: Sor
     return;
   }
   if (column === 'info') {
-    sortByStrings(packets, (i) => store.info[i]!, descending);
+    // The texts decoded once for the sort (it reads each many times), by position, then dropped.
+    const texts: string[] = [];
+    for (const i of packets) texts.push(store.info.get(i));
+    const order = Uint32Array.from(texts, (_, k) => k);
+    sortByStrings(order, (k) => texts[k]!, descending);
+    const input = packets.slice();
+    for (let k = 0; k < order.length; k++) packets[k] = input[order[k]!]!;
     return;
   }
-  let keys = columnKeys(store, column);
-  if (descending) keys = keys.map((k) => k.map((v) => 0xffffffff - v));
+  let keys: ArrayLike<number>[] = columnKeys(store, column);
+  if (descending) keys = keys.map((k) => Uint32Array.from(k, (v) => 0xffffffff - v));
   sortByKeys(packets, keys);
 }
 
@@ -102,11 +111,11 @@ export function packetComparator(store: PacketStore, order: SortOrder): (a: numb
 }
 
 export class DisplayList {
-  /** Displayed packets in frame order. */
-  private shown: Uint32Array = new Uint32Array(1024);
+  /** Displayed packets in frame order; null while every packet is shown (then the k-th shown is packet k). */
+  private shown: Uint32Array | null = null;
   private shownCount = 0;
   private order: SortOrder | null = null;
-  /** The shown packets in sort order (null when unsorted); covers shown[0, sortedCount). */
+  /** The shown packets in sort order (null when unsorted); covers the first sortedCount shown. */
   private sorted: Uint32Array | null = null;
   private sortedCount = 0;
 
@@ -120,16 +129,31 @@ export class DisplayList {
     return this.order;
   }
 
-  /** Replace the whole list (a filter was applied or cleared); keeps the sort order. */
+  /** Replace the whole list (a filter was applied); keeps the sort order. */
   replace(packets: Uint32Array): void {
     this.shown = packets.length > 0 ? packets : new Uint32Array(1024);
     this.shownCount = packets.length;
     this.resort();
   }
 
+  /** Show every packet, the first `count` of them so far (no filter); keeps the sort order. */
+  showAll(count: number): void {
+    this.shown = null;
+    this.shownCount = count;
+    this.resort();
+  }
+
   append(packet: number): void {
+    if (this.shown === null) {
+      // Every packet shown: packets arrive in frame order, the next one is the count.
+      if (packet === this.shownCount) {
+        this.shownCount++;
+        return;
+      }
+      this.shown = this.inFrameOrder();
+    }
     if (this.shownCount === this.shown.length) {
-      const grown = new Uint32Array(this.shown.length * 2);
+      const grown = new Uint32Array(Math.max(1024, this.shown.length * 2));
       grown.set(this.shown);
       this.shown = grown;
     }
@@ -149,16 +173,31 @@ export class DisplayList {
   mergeAppended(): boolean {
     if (!this.order || !this.sorted || this.sortedCount === this.shownCount) return false;
     const compare = packetComparator(this.store, this.order);
-    const added = this.shown.slice(this.sortedCount, this.shownCount).sort(compare);
+    const added = new Uint32Array(this.shownCount - this.sortedCount);
+    for (let k = 0; k < added.length; k++) added[k] = this.shownAt(this.sortedCount + k);
+    added.sort(compare);
     const old = this.sorted.subarray(0, this.sortedCount);
     const merged = new Uint32Array(this.shownCount);
-    let i = 0, j = 0, k = 0, moved = false;
-    while (i < old.length && j < added.length) {
-      if (compare(old[i]!, added[j]!) <= 0) merged[k++] = old[i++]!;
-      else { merged[k++] = added[j++]!; moved = true; }
+    // Few packets are added at a time: each finds its place by binary search, the runs between are copied.
+    let from = 0;
+    let k = 0;
+    let moved = false;
+    for (let j = 0; j < added.length; j++) {
+      const p = added[j]!;
+      let lo = from;
+      let hi = old.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(old[mid]!, p) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      merged.set(old.subarray(from, lo), k);
+      k += lo - from;
+      from = lo;
+      if (lo < old.length) moved = true;
+      merged[k++] = p;
     }
-    while (i < old.length) merged[k++] = old[i++]!;
-    while (j < added.length) merged[k++] = added[j++]!;
+    merged.set(old.subarray(from), k);
     this.sorted = merged;
     this.sortedCount = merged.length;
     return moved;
@@ -167,7 +206,7 @@ export class DisplayList {
   /** Packet index at a displayed position. */
   at(index: number): number {
     this.mergeAppended();
-    return this.sorted ? this.sorted[index]! : this.shown[index]!;
+    return this.sorted ? this.sorted[index]! : this.shownAt(index);
   }
 
   /** Displayed position of a packet, or -1 when the filter hides it. */
@@ -177,6 +216,7 @@ export class DisplayList {
       for (let i = 0; i < this.sortedCount; i++) if (this.sorted[i] === packet) return i;
       return -1;
     }
+    if (this.shown === null) return packet >= 0 && packet < this.shownCount ? packet : -1;
     // Frame order: a binary search.
     let lo = 0, hi = this.shownCount - 1;
     while (lo <= hi) {
@@ -190,7 +230,12 @@ export class DisplayList {
 
   /** The displayed packets in frame order (a copy). */
   inFrameOrder(): Uint32Array {
+    if (this.shown === null) return Uint32Array.from({ length: this.shownCount }, (_, k) => k);
     return this.shown.slice(0, this.shownCount);
+  }
+
+  private shownAt(k: number): number {
+    return this.shown === null ? k : this.shown[k]!;
   }
 
   private resort(): void {
@@ -199,7 +244,7 @@ export class DisplayList {
       this.sortedCount = 0;
       return;
     }
-    this.sorted = this.shown.slice(0, this.shownCount);
+    this.sorted = this.inFrameOrder();
     sortPackets(this.store, this.sorted, this.order);
     this.sortedCount = this.shownCount;
   }

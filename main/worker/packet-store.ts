@@ -1,13 +1,17 @@
 /**
  * What the packet list keeps per packet after the first pass, and nothing
- * else: numbers in typed arrays that grow by doubling, the Source,
- * Destination and Protocol columns as ids into interned string tables (a
- * capture has few distinct values), the Info text as a plain string. A
- * million packets cost a few tens of megabytes, not a million objects.
+ * else: numbers in typed arrays that grow by doubling, each as narrow as the
+ * values so far allow (a column widens the first time a value does not fit),
+ * the Source, Destination and Protocol columns as ids into interned string
+ * tables (a capture has few distinct values), the Info texts packed
+ * (info-texts.ts). A million packets cost a few tens of megabytes, not a
+ * million objects.
  */
+import { fitUint as fit, type FrameTimes, type UintColumn } from '../../shared/dissect/frame-store.js';
 import type { Row, RowColor } from '../../shared/ipc/contract.js';
 import { relativeTimeColumn } from '../../shared/format/summary.js';
 import { ROW_COLORS } from '../../shared/view/row-color.js';
+import { InfoTexts } from './info-texts.js';
 
 /** Marks a packet whose file stores no time (pcapng Simple Packet Block): its Time column is empty. */
 export const NO_TIME = 255;
@@ -32,9 +36,8 @@ export const PacketFlag = {
 /** PacketStore.stack of a packet whose protocol stack was not stored (more distinct stacks than ids). */
 export const NO_STACK = 0xffff;
 
+/** A packet's row and facts; its time is not here: the store reads it from the dissection's FrameTimes. */
 export interface PacketSummary {
-  readonly relSec: number;
-  readonly relNsec: number;
   /** Decimals of the Time column, or NO_TIME. */
   readonly timeDigits: number;
   readonly src: string;
@@ -90,52 +93,89 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The distinct port numbers of a capture, numbered in order of appearance: a capture
+ * with few (a handful of connections) keeps one byte per port per packet, not two.
+ */
+class PortIds {
+  /** Id of each port number, -1 when not seen. */
+  private readonly ids = new Int32Array(65536).fill(-1);
+  private readonly ports = new Uint16Array(65536);
+  private count = 0;
+
+  intern(port: number): number {
+    let id = this.ids[port]!;
+    if (id < 0) {
+      id = this.ids[port] = this.count++;
+      this.ports[id] = port;
+    }
+    return id;
+  }
+
+  port(id: number): number {
+    return this.ports[id]!;
+  }
+}
+
 const COLOR_INDEX = new Map<RowColor, number>(ROW_COLORS.map((c, i) => [c, i]));
 
 export class PacketStore {
   private capacity = 0;
   count = 0;
-  relSec = new Float64Array(0);
-  relNsec = new Int32Array(0);
   timeDigits = new Uint8Array(0);
-  src = new Uint32Array(0);
-  dst = new Uint32Array(0);
-  protocol = new Uint32Array(0);
-  length = new Uint32Array(0);
+  src: UintColumn = new Uint8Array(0);
+  dst: UintColumn = new Uint8Array(0);
+  protocol: UintColumn = new Uint8Array(0);
+  length: UintColumn = new Uint8Array(0);
   color = new Uint8Array(0);
-  tcpStream = new Int32Array(0);
+  /** tcp.stream + 1; 0 when not TCP (see tcpStreamOf). */
+  tcpStream: UintColumn = new Uint8Array(0);
   flags = new Uint8Array(0);
   /** Id of the packet's frame.protocols in `stacks` (a capture has few distinct ones), or NO_STACK. */
-  stack = new Uint16Array(0);
-  srcPort = new Uint16Array(0);
-  dstPort = new Uint16Array(0);
-  readonly info: string[] = [];
+  stack: UintColumn = new Uint8Array(0);
+  /** Ids of the packet's transport ports in `portIds`. */
+  srcPortId: UintColumn = new Uint8Array(0);
+  dstPortId: UintColumn = new Uint8Array(0);
+  private readonly portIds = new PortIds();
+  readonly info = new InfoTexts();
   readonly addresses = new StringTable();
   readonly protocols = new StringTable();
   readonly stacks = new StringTable();
 
+  /** `times`: every packet's timestamp by frame number (packet i is frame i + 1), kept by the dissection. */
+  constructor(private readonly times: FrameTimes) {}
+
   add(p: PacketSummary): number {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
-    this.relSec[i] = p.relSec;
-    this.relNsec[i] = p.relNsec;
     this.timeDigits[i] = p.timeDigits;
-    this.src[i] = this.addresses.intern(p.src);
-    this.dst[i] = this.addresses.intern(p.dst);
-    this.protocol[i] = this.protocols.intern(p.protocol);
-    this.length[i] = p.length;
+    const src = this.addresses.intern(p.src);
+    const dst = this.addresses.intern(p.dst);
+    const protocol = this.protocols.intern(p.protocol);
+    (this.src = fit(this.src, this.capacity, src))[i] = src;
+    (this.dst = fit(this.dst, this.capacity, dst))[i] = dst;
+    (this.protocol = fit(this.protocol, this.capacity, protocol))[i] = protocol;
+    (this.length = fit(this.length, this.capacity, p.length))[i] = p.length;
     this.color[i] = COLOR_INDEX.get(p.color) ?? 0;
-    this.tcpStream[i] = p.tcpStream;
+    (this.tcpStream = fit(this.tcpStream, this.capacity, p.tcpStream + 1))[i] = p.tcpStream + 1;
     this.flags[i] = p.flags;
     const stack = this.stacks.values.length < NO_STACK || this.stacks.has(p.stack) ? this.stacks.intern(p.stack) : NO_STACK;
-    this.stack[i] = stack;
-    this.srcPort[i] = p.srcPort;
-    this.dstPort[i] = p.dstPort;
-    // Reading a character makes V8 flatten a string built by concatenation, once, here, rather than
-    // on every comparison when the list is sorted or searched by Info.
-    p.info.charCodeAt(0);
+    (this.stack = fit(this.stack, this.capacity, stack))[i] = stack;
+    const srcPort = this.portIds.intern(p.srcPort);
+    const dstPort = this.portIds.intern(p.dstPort);
+    (this.srcPortId = fit(this.srcPortId, this.capacity, srcPort))[i] = srcPort;
+    (this.dstPortId = fit(this.dstPortId, this.capacity, dstPort))[i] = dstPort;
     this.info.push(p.info);
     return i;
+  }
+
+  /** Packet i's time since the first packet's: whole seconds, and nanoseconds. */
+  seconds(i: number): number {
+    return this.times.secSince(i + 1, 1);
+  }
+
+  nanoseconds(i: number): number {
+    return this.times.nsecSince(i + 1, 1);
   }
 
   /** The row of packet i (0-based; its frame number is i + 1). */
@@ -143,14 +183,28 @@ export class PacketStore {
     const digits = this.timeDigits[i]!;
     return {
       num: i + 1,
-      time: digits === NO_TIME ? '' : relativeTimeColumn(this.relSec[i]!, this.relNsec[i]!, digits),
+      time: digits === NO_TIME ? '' : relativeTimeColumn(this.seconds(i), this.nanoseconds(i), digits),
       src: this.addresses.values[this.src[i]!]!,
       dst: this.addresses.values[this.dst[i]!]!,
       protocol: this.protocols.values[this.protocol[i]!]!,
       length: this.length[i]!,
-      info: this.info[i]!,
+      info: this.info.get(i),
       color: ROW_COLORS[this.color[i]!] ?? 'none',
     };
+  }
+
+  /** Packet i's transport ports (meaningful with PacketFlag.PortsKnown). */
+  srcPort(i: number): number {
+    return this.portIds.port(this.srcPortId[i]!);
+  }
+
+  dstPort(i: number): number {
+    return this.portIds.port(this.dstPortId[i]!);
+  }
+
+  /** tcp.stream of packet i, -1 when not TCP. */
+  tcpStreamOf(i: number): number {
+    return this.tcpStream[i]! - 1;
   }
 
   hasFlag(i: number, flag: number): boolean {
@@ -159,24 +213,22 @@ export class PacketStore {
 
   private grow(): void {
     const cap = Math.max(1024, this.capacity * 2);
-    const grown = <T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
+    const grown = (a: Uint8Array) => {
+      const b = new Uint8Array(cap);
       b.set(a);
       return b;
     };
-    this.relSec = grown(this.relSec, (n) => new Float64Array(n));
-    this.relNsec = grown(this.relNsec, (n) => new Int32Array(n));
-    this.timeDigits = grown(this.timeDigits, (n) => new Uint8Array(n));
-    this.src = grown(this.src, (n) => new Uint32Array(n));
-    this.dst = grown(this.dst, (n) => new Uint32Array(n));
-    this.protocol = grown(this.protocol, (n) => new Uint32Array(n));
-    this.length = grown(this.length, (n) => new Uint32Array(n));
-    this.color = grown(this.color, (n) => new Uint8Array(n));
-    this.tcpStream = grown(this.tcpStream, (n) => new Int32Array(n));
-    this.flags = grown(this.flags, (n) => new Uint8Array(n));
-    this.stack = grown(this.stack, (n) => new Uint16Array(n));
-    this.srcPort = grown(this.srcPort, (n) => new Uint16Array(n));
-    this.dstPort = grown(this.dstPort, (n) => new Uint16Array(n));
+    this.timeDigits = grown(this.timeDigits);
+    this.src = fit(this.src, cap, 0);
+    this.dst = fit(this.dst, cap, 0);
+    this.protocol = fit(this.protocol, cap, 0);
+    this.length = fit(this.length, cap, 0);
+    this.color = grown(this.color);
+    this.tcpStream = fit(this.tcpStream, cap, 0);
+    this.flags = grown(this.flags);
+    this.stack = fit(this.stack, cap, 0);
+    this.srcPortId = fit(this.srcPortId, cap, 0);
+    this.dstPortId = fit(this.dstPortId, cap, 0);
     this.capacity = cap;
   }
 }

@@ -64,9 +64,9 @@ const frameNumber: Column = (_s, i) => i + 1;
 const frameLen: Column = (s, i) => s.store.length[i]!;
 const src: Column = (s, i) => s.src(i);
 const dst: Column = (s, i) => s.dst(i);
-const srcPort: Column = (s, i) => s.store.srcPort[i]!;
-const dstPort: Column = (s, i) => s.store.dstPort[i]!;
-const tcpStream: Column = (s, i) => s.store.tcpStream[i]!;
+const srcPort: Column = (s, i) => s.store.srcPort(i);
+const dstPort: Column = (s, i) => s.store.dstPort(i);
+const tcpStream: Column = (s, i) => s.store.tcpStreamOf(i);
 
 const IP = PacketFlag.Ipv4Known;
 const PORTS = PacketFlag.PortsKnown;

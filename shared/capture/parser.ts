@@ -115,28 +115,31 @@ export class CaptureParser {
   }
 
   private run(out: ParsedRecord[]): ParsedRecord[] {
-    const buf = this.takePending();
-    const view = viewOf(buf);
-    let pos = 0;
-    try {
-      while (!this.stopped) {
-        const used = this.step(buf, view, pos, out);
-        if (used === 0) break;
-        pos += used;
-        this.base += used;
+    // Once at least (finish() steps on what there is), then for as long as the next unit is all here.
+    if (this.pendingLen === 0) return out;
+    do {
+      const buf = this.takePending();
+      const view = viewOf(buf);
+      let pos = 0;
+      try {
+        while (!this.stopped) {
+          const used = this.step(buf, view, pos, out);
+          if (used === 0) break;
+          pos += used;
+          this.base += used;
+        }
+      } catch (e) {
+        // Not a capture: keep the bytes so that end() describes them too.
+        this.pending.unshift(buf);
+        this.pendingLen += buf.length;
+        throw e;
       }
-    } catch (e) {
-      // Not a capture: keep the bytes so that end() describes them too.
-      this.pending = [buf];
-      this.pendingLen = buf.length;
-      throw e;
-    }
-    if (!this.stopped && pos < buf.length) {
-      // Copy the tail so the (possibly large) buffer it came from can be freed.
-      const rest = buf.slice(pos);
-      this.pending = [rest];
-      this.pendingLen = rest.length;
-    }
+      if (!this.stopped && pos < buf.length) {
+        // Copy the tail so the (possibly large) buffer it came from can be freed.
+        this.pending.unshift(buf.slice(pos));
+        this.pendingLen += buf.length - pos;
+      }
+    } while (!this.stopped && this.pendingLen >= this.need);
     return out;
   }
 
@@ -184,16 +187,31 @@ export class CaptureParser {
     return r;
   }
 
+  /**
+   * The pending bytes in one piece: the first part as it is, or, when the unit at `base` runs on
+   * into the next part, a copy of just its `need` bytes (or of all there is, short of that) (the rest stays pending, as a view, and
+   * is read in place next): joining every chunk to the tail of the one before would copy them all.
+   */
   private takePending(): Uint8Array {
     const parts = this.pending;
-    this.pending = [];
-    this.pendingLen = 0;
-    if (parts.length === 1) return parts[0]!;
-    let total = 0;
-    for (const p of parts) total += p.length;
-    const buf = new Uint8Array(total);
+    const first = parts[0]!;
+    const want = Math.min(this.need, this.pendingLen);
+    if (parts.length === 1 || first.length >= want) {
+      parts.shift();
+      this.pendingLen -= first.length;
+      return first;
+    }
+    const buf = new Uint8Array(want);
     let at = 0;
-    for (const p of parts) { buf.set(p, at); at += p.length; }
+    while (at < buf.length) {
+      const p = parts[0]!;
+      const n = Math.min(p.length, buf.length - at);
+      buf.set(n === p.length ? p : p.subarray(0, n), at);
+      at += n;
+      if (n === p.length) parts.shift();
+      else parts[0] = p.subarray(n);
+    }
+    this.pendingLen -= buf.length;
     return buf;
   }
 

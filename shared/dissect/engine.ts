@@ -7,7 +7,7 @@ import { ENCAPSULATIONS, hfFrame, frameProto } from './frame.js';
 import { FrameMemos, FrameTimes } from './frame-store.js';
 import { PacketContext, SessionState, type DataSource, type FrameAccess, type FrameInput } from './packet.js';
 import type { Registry } from './registry.js';
-import { NULL_TREE, TreeNode, type Tree, type TreeShape } from './tree.js';
+import { NULL_TREE, RootCollector, TreeNode, type Tree, type TreeShape } from './tree.js';
 
 export interface Dissected {
   readonly num: number;
@@ -41,20 +41,29 @@ export interface DissectionOptions {
    * (framesNeeded() names them). Default true: everything a revisit needs is kept.
    */
   readonly keepReassembledBytes?: boolean;
+  /**
+   * With keepReassembledBytes false: reads another frame's captured bytes (by frame number)
+   * when a revisit rebuilds reassembled data, so callers need not pass otherFrames, and no
+   * list of needed frames is kept per frame.
+   */
+  readonly readFrame?: (num: number) => Uint8Array | undefined;
 }
 
 const NO_FRAMES: readonly number[] = Object.freeze([]);
 
 interface ProtocolsNode {
   readonly text: string;
-  next: Map<string, ProtocolsNode> | undefined;
+  /** The layers seen after this list, and the nodes they lead to (few: a scan beats hashing the name). */
+  readonly names: string[];
+  readonly next: ProtocolsNode[];
 }
 
 export class Dissection {
   private readonly session = new SessionState();
   /** What revisits need, per frame; neither is kept by a single-pass dissection. */
   private readonly memos: FrameMemos | null;
-  private readonly times: FrameTimes | null;
+  /** Every frame's timestamp (null in a single pass); the worker's packet list reads its Time column here. */
+  readonly times: FrameTimes | null;
   /** Highest frame number dissected so far; frames up to it are revisits. */
   private lastFirstPass = 0;
   private firstSec = 0;
@@ -74,7 +83,8 @@ export class Dissection {
     this.times = options.singlePass ? null : new FrameTimes();
     this.access = {
       keepReassembledBytes: options.keepReassembledBytes ?? true,
-      needFrames: (num, frames) => {
+      ...(options.readFrame ? { readFrame: options.readFrame } : {}),
+      needFrames: options.readFrame ? () => {} : (num, frames) => {
         const known = this.needs.get(num);
         this.needs.set(num, known ? [...new Set([...known, ...frames])].sort((x, y) => x - y) : frames);
       },
@@ -164,17 +174,20 @@ export class Dissection {
    * frame.protocols text by layer list, in a tree keyed by layer name: a capture has few
    * distinct lists, so each text is joined once instead of once per packet.
    */
-  private readonly protocolTexts: ProtocolsNode = { text: '', next: undefined };
+  private readonly protocolTexts: ProtocolsNode = { text: '', names: [], next: [] };
 
   private protocolsText(protocols: readonly string[]): string {
     let node = this.protocolTexts;
     for (let i = 0; i < protocols.length; i++) {
       const name = protocols[i]!;
-      let child = node.next?.get(name);
-      if (!child) {
-        child = { text: protocols.slice(0, i + 1).join(':'), next: undefined };
-        (node.next ??= new Map()).set(name, child);
+      const at = node.names.indexOf(name);
+      if (at >= 0) {
+        node = node.next[at]!;
+        continue;
       }
+      const child: ProtocolsNode = { text: protocols.slice(0, i + 1).join(':'), names: [], next: [] };
+      node.names.push(name);
+      node.next.push(child);
       node = child;
     }
     return node.text;
@@ -186,9 +199,12 @@ export class Dissection {
     if (!top.enabled) return top;
     // tshark names the interface only for pcapng, where interfaces are declared; classic pcap has none.
     const ifName = f.section !== undefined ? (f.interfaceName ?? f.interfaceDescription ?? 'unknown') : undefined;
-    const item = top.add(frameProto.def, tvb, 0, f.capLen, null,
-      `Frame ${f.num}: ${f.origLen} bytes on wire (${f.origLen * 8} bits), ${f.capLen} bytes captured (${f.capLen * 8} bits)` +
-      (ifName !== undefined ? ` on interface ${ifName}, id ${f.interfaceId}` : ''));
+    const item = top.add(frameProto.def, tvb, 0, f.capLen, null, top.labels
+      ? `Frame ${f.num}: ${f.origLen} bytes on wire (${f.origLen * 8} bits), ${f.capLen} bytes captured (${f.capLen * 8} bits)` +
+        (ifName !== undefined ? ` on interface ${ifName}, id ${f.interfaceId}` : '')
+      : undefined);
+    // A filter's pruned tree that names no frame field needs only the frame item.
+    if (!top.wantsAny(hfFrame)) return item;
     for (const c of f.comments ?? []) item.add(hfFrame.comment, tvb, 0, 0, c);
     if (f.section !== undefined) {
       item.add(hfFrame.section, tvb, 0, 0, f.section);
@@ -214,31 +230,6 @@ export class Dissection {
     item.addGenerated(hfFrame.ignored, tvb, 0, 0, false);
     return item;
   }
-}
-
-/** Collects top-level items: the root of a packet's tree is a list of layers. */
-class RootCollector implements Tree {
-  readonly enabled = true;
-  constructor(private readonly roots: TreeNode[]) {}
-  add(...args: Parameters<Tree['add']>): TreeNode {
-    const [def, tvb, offset, length, value, text] = args;
-    const node = new TreeNode(def, tvb.source, offset, length, value, text);
-    this.roots.push(node);
-    return node;
-  }
-  addGenerated(...args: Parameters<Tree['add']>): TreeNode {
-    const node = this.add(...args);
-    node.flags |= 1;
-    return node;
-  }
-  addHidden(...args: Parameters<Tree['addHidden']>): TreeNode {
-    const node = this.add(...args);
-    node.flags |= 2;
-    return node;
-  }
-  setText(): void {}
-  appendText(): void {}
-  setLength(): void {}
 }
 
 /** Whole seconds of a − b (two numbers, not a pair, so no array per frame). */

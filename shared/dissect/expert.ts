@@ -68,10 +68,12 @@ export function addExpert(
   message: string,
   def?: Parameters<Tree['add']>[0],
 ): void {
-  if (!tree.enabled) return;
+  // A filter's pruned tree builds the items only when it names one of them.
+  if (!tree.wantsAny(hfWs) && (def === undefined || !tree.wants(def))) return;
   // Wireshark keeps the message as it is shown: control characters already escaped.
   const label = escapeString(message);
-  const item = tree.addGenerated(hfWs.expert, tvb, offset, length, null, `Expert Info (${SEVERITY_NAMES[severity]}/${GROUP_NAMES[group] ?? 'Unknown'}): ${label}`);
+  const item = tree.addGenerated(hfWs.expert, tvb, offset, length, null,
+    tree.labels ? `Expert Info (${SEVERITY_NAMES[severity]}/${GROUP_NAMES[group] ?? 'Unknown'}): ${label}` : undefined);
   if (def) item.addGenerated(def, tvb, offset, length, null, label);
   item.addHidden(hfWs.message, tvb, offset, length, label);
   item.addGenerated(hfWs.severity, tvb, offset, length, severity);

@@ -2,7 +2,11 @@
 import type { CaptureRecord, InterfaceInfo } from '../capture/types.js';
 import type { FrameInput } from './packet.js';
 
-/** `num` defaults to the record's position; a live capture numbers frames itself. */
+/**
+ * `num` defaults to the record's position; a live capture numbers frames itself.
+ * Every field is always present (undefined when the record has none), so all frames share one
+ * object shape and the code reading them stays monomorphic.
+ */
 export function frameInputFrom(rec: CaptureRecord, ifaces: readonly InterfaceInfo[], num = rec.index + 1): FrameInput {
   const iface = ifaces[rec.interface];
   const pcapng = iface?.idInSection !== undefined;
@@ -14,11 +18,11 @@ export function frameInputFrom(rec: CaptureRecord, ifaces: readonly InterfaceInf
     origLen: rec.origLen,
     linkType: iface?.linkType ?? -1,
     interfaceId: iface?.idInSection ?? rec.interface,
-    ...(pcapng ? { section: iface.section + 1 } : {}),
-    ...(iface?.name !== undefined ? { interfaceName: iface.name } : {}),
-    ...(iface?.description !== undefined ? { interfaceDescription: iface.description } : {}),
-    ...(rec.comments ? { comments: rec.comments } : {}),
-    ...(rec.epbFlags !== undefined ? { epbFlags: rec.epbFlags } : {}),
+    section: pcapng ? iface.section + 1 : undefined,
+    interfaceName: iface?.name,
+    interfaceDescription: iface?.description,
+    comments: rec.comments,
+    epbFlags: rec.epbFlags,
     data: rec.data,
   };
 }

@@ -10,6 +10,23 @@
 
 const INITIAL = 1024;
 
+/** A column of unsigned integers as narrow as the values stored so far. */
+export type UintColumn = Uint8Array | Uint16Array | Uint32Array;
+
+/**
+ * `column` if `value` fits it and it has `length` slots, else a copy as wide as `value`
+ * needs (8, 16 or 32 bits) and `length` long: a column widens once, the first time a
+ * value does not fit, instead of every column being 32 bits for values that rarely are.
+ */
+export function fitUint(column: UintColumn, length: number, value: number): UintColumn {
+  const max = column instanceof Uint8Array ? 0xff : column instanceof Uint16Array ? 0xffff : 0xffffffff;
+  if (value <= max && column.length >= length) return column;
+  const make = value > max ? (value <= 0xffff ? Uint16Array : Uint32Array) : (column.constructor as new (n: number) => UintColumn);
+  const out = new make(Math.max(length, column.length));
+  out.set(column);
+  return out;
+}
+
 /**
  * Frame-number-keyed memos filled on the first pass, read on revisits.
  *
@@ -145,6 +162,19 @@ export class FrameTimes {
 
   nsec(frame: number): number {
     return this.odd.size > 0 && this.odd.has(frame) ? this.odd.get(frame)![1] : this.nsecs[frame]!;
+  }
+
+  /** Whole seconds from frame `from`'s time to frame `frame`'s (less one when the nanoseconds borrow). */
+  secSince(frame: number, from: number): number {
+    const d = this.sec(frame) - this.sec(from);
+    return this.nsec(frame) < this.nsec(from) ? d - 1 : d;
+  }
+
+  /** The nanoseconds part of the same difference, 0..999,999,999. */
+  nsecSince(frame: number, from: number): number {
+    const a = this.nsec(frame);
+    const b = this.nsec(from);
+    return a < b ? a - b + 1_000_000_000 : a - b;
   }
 
   /** The frame's time as nanoseconds since the epoch, exactly. */

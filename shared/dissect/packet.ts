@@ -15,6 +15,8 @@ import { BoundsError, makeTvb, MalformedError, type SourcePart, type Tvb } from 
 export interface FrameAccess {
   readonly keepReassembledBytes: boolean;
   readonly otherFrames?: ReadonlyMap<number, Uint8Array>;
+  /** Reads a frame's bytes that were not passed in otherFrames (DissectionOptions.readFrame). */
+  readonly readFrame?: (num: number) => Uint8Array | undefined;
   readonly needFrames: (frame: number, others: readonly number[]) => void;
 }
 
@@ -157,9 +159,10 @@ export class PacketContext {
     return this.frameAccess.keepReassembledBytes || this.memos === null;
   }
 
-  /** The captured bytes of frame `num`: this frame's, or another's the caller passed for this revisit. */
+  /** The captured bytes of frame `num`: this frame's, or another's the caller passed for this revisit or readFrame reads. */
   frameBytes(num: number): Uint8Array | undefined {
-    return num === this.frame.num ? this.frame.data : this.frameAccess.otherFrames?.get(num);
+    if (num === this.frame.num) return this.frame.data;
+    return this.frameAccess.otherFrames?.get(num) ?? this.frameAccess.readFrame?.(num);
   }
 
   /** First pass: a revisit of this frame will need these frames' bytes (see frameBytes). */

@@ -4,6 +4,7 @@
  * filtered) or with NULL_TREE (indexing millions of packets for the summary
  * line), where every call is a no-op and allocates nothing.
  */
+import { hfWs } from './expert.js';
 import type { FieldDef, FieldValue } from './field.js';
 import type { Tvb } from './tvb.js';
 
@@ -16,8 +17,33 @@ export const enum ItemFlags {
 }
 
 export interface Tree {
-  /** False for NULL_TREE: skip work that only feeds the tree (building label text). */
+  /** False for NULL_TREE: skip work that only feeds the tree. */
   readonly enabled: boolean;
+  /**
+   * False when nothing will read the items' labels (NULL_TREE, and a display
+   * filter's pruned tree, whose reader compares values): skip building label
+   * text, as Wireshark skips proto_item text when the tree is not visible. A
+   * label given anyway is kept; it only costs the time to build it.
+   */
+  readonly labels: boolean;
+  /**
+   * Whether a reader of the tree needs items of this field: false on a display
+   * filter's pruned tree that does not name it (and on NULL_TREE), so the
+   * dissector can skip working out a costly value.
+   */
+  wants(def: FieldDef): boolean;
+  /**
+   * Whether a reader needs items of any of these fields: when not, a block that
+   * adds only such items (at any depth, calling no other dissector) is skipped.
+   * Any block may add expert info and text items besides (`hfWs`): a reader that
+   * needs one of those wants every block.
+   */
+  wantsAny(fields: FieldTable): boolean;
+  /**
+   * A node of this tree's kind placed in no tree, for items built before the
+   * dissector knows where they go (adopted later; see tcp-stream.ts); null for NULL_TREE.
+   */
+  detached(def: FieldDef, source: number): TreeNode | null;
   /** Add a field item; returns it so children can be added under it. */
   add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): Tree;
   /** Add an item of a generated field (no bytes of its own; offset/length may point at related bytes). */
@@ -31,6 +57,9 @@ export interface Tree {
   /** Fix this item's length once it is known (proto_item_set_len). */
   setLength(length: number): void;
 }
+
+/** A protocol's field declarations (`hfTcp`), as `fields()` makes them. */
+export type FieldTable = Readonly<Record<string, FieldDef>>;
 
 export class TreeNode implements Tree {
   readonly enabled = true;
@@ -83,6 +112,20 @@ export class TreeNode implements Tree {
     this.length = length;
   }
 
+  // A full tree: every label, every field.
+  get labels(): boolean {
+    return true;
+  }
+  wants(_def: FieldDef): boolean {
+    return true;
+  }
+  wantsAny(_fields: FieldTable): boolean {
+    return true;
+  }
+  detached(def: FieldDef, source: number): TreeNode {
+    return new TreeNode(def, source, 0, 0, null);
+  }
+
   get generated(): boolean {
     return (this.flags & ItemFlags.Generated) !== 0;
   }
@@ -93,6 +136,10 @@ export class TreeNode implements Tree {
 
 class NullTree implements Tree {
   readonly enabled = false;
+  readonly labels = false;
+  wants(): boolean { return false; }
+  wantsAny(): boolean { return false; }
+  detached(): null { return null; }
   add(): Tree { return this; }
   addGenerated(): Tree { return this; }
   addHidden(): Tree { return this; }
@@ -125,25 +172,45 @@ export interface TreeShape {
  * The items a reader of the tree needs, Wireshark's "interesting fields" (a
  * display filter primes the tree with the fields it names): a tree built with a
  * FieldSet keeps only these, so a packet filtered on `tcp.port == 80` does not
- * allocate items for every field of every layer. Always kept besides the named
- * fields: protocol items (few; they answer `tcp`, number layers, and TCP
- * reassembly re-attaches a message's items under them) and Wireshark's own
- * `_ws.*` items (malformed, expert info; rare). Items below a dropped item go
- * under its nearest kept ancestor, so each kept item keeps its value, offset,
- * length and data source; only their nesting and order may differ from the full tree.
+ * allocate items for every field of every layer. Protocol items are kept besides
+ * the named fields (few; TCP reassembly re-attaches a message's items under
+ * them). Items below a dropped item go under its nearest kept ancestor, so each
+ * kept item keeps its value, offset, length and data source; only their nesting
+ * and order may differ from the full tree (a filter that numbers layers gets the
+ * full tree: see treeShapeFor).
  *
- * The tree stays `enabled`: dissectors gate fields as well as labels on it.
+ * The tree stays `enabled` (dissectors gate fields on it) but has no `labels`,
+ * and `wants` only the named fields: dissectors skip label text, costly values
+ * and whole blocks of items no named field is among.
  */
 export class FieldSet implements TreeShape {
   private readonly names: ReadonlySet<string>;
+  /** wantsAny's answer by table (a capture meets few tables, each many times). */
+  private readonly tables = new Map<FieldTable, boolean>();
+  /** Named expert info or text items, which any block may add: every block is wanted. */
+  private readonly everyBlock: boolean;
 
   constructor(names: Iterable<string>) {
     this.names = new Set(names);
+    this.everyBlock = Object.values(hfWs).some((def) => this.names.has(def.abbrev));
   }
 
   keeps(def: FieldDef): boolean {
-    const abbrev = def.abbrev;
-    return def.type === 'protocol' || this.names.has(abbrev) || (abbrev.charCodeAt(0) === 95 && abbrev.startsWith('_ws.'));
+    return def.type === 'protocol' || this.names.has(def.abbrev);
+  }
+
+  wants(def: FieldDef): boolean {
+    return this.names.has(def.abbrev);
+  }
+
+  wantsAny(fields: FieldTable): boolean {
+    let wanted = this.tables.get(fields);
+    if (wanted === undefined) {
+      wanted = this.everyBlock;
+      for (const key in fields) if (this.names.has(fields[key]!.abbrev)) wanted = true;
+      this.tables.set(fields, wanted);
+    }
+    return wanted;
   }
 
   root(roots: TreeNode[]): Tree {
@@ -160,6 +227,19 @@ export class PrunedNode extends TreeNode {
     def: FieldDef, source: number, offset: number, length: number, value: FieldValue, text?: string,
   ) {
     super(def, source, offset, length, value, text);
+  }
+
+  override get labels(): boolean {
+    return false;
+  }
+  override wants(def: FieldDef): boolean {
+    return this.fieldSet.wants(def);
+  }
+  override wantsAny(fields: FieldTable): boolean {
+    return this.fieldSet.wantsAny(fields);
+  }
+  override detached(def: FieldDef, source: number): TreeNode {
+    return new PrunedNode(this.fieldSet, def, source, 0, 0, null);
   }
 
   override add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
@@ -180,8 +260,21 @@ export class PrunedNode extends TreeNode {
  * placed in a tree.
  */
 class DroppedItem extends TreeNode {
-  constructor(private readonly keeper: { add(...args: Parameters<Tree['add']>): TreeNode }) {
+  constructor(private readonly keeper: PrunedNode | PrunedRoot) {
     super(DROPPED_DEF, 0, 0, 0, null);
+  }
+
+  override get labels(): boolean {
+    return false;
+  }
+  override wants(def: FieldDef): boolean {
+    return this.keeper.wants(def);
+  }
+  override wantsAny(fields: FieldTable): boolean {
+    return this.keeper.wantsAny(fields);
+  }
+  override detached(def: FieldDef, source: number): TreeNode {
+    return this.keeper.detached(def, source);
   }
 
   override add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
@@ -194,19 +287,20 @@ class DroppedItem extends TreeNode {
 
 const DROPPED_DEF: FieldDef = { abbrev: '', name: '', type: 'none' };
 
-/** The top of a pruned tree: kept top-level items go into the packet's roots. */
-class PrunedRoot implements Tree {
+/**
+ * The top of a packet's tree: no item of its own, its items are the packet's
+ * layers, collected into `roots`.
+ */
+abstract class TreeTop implements Tree {
   readonly enabled = true;
-  private dropped: DroppedItem | undefined;
+  abstract readonly labels: boolean;
 
-  constructor(private readonly roots: TreeNode[], private readonly fieldSet: FieldSet) {}
+  constructor(protected readonly roots: TreeNode[]) {}
 
-  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
-    if (!this.fieldSet.keeps(def)) return (this.dropped ??= new DroppedItem(this));
-    const node = new PrunedNode(this.fieldSet, def, tvb.source, offset, length, value, text);
-    this.roots.push(node);
-    return node;
-  }
+  abstract add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode;
+  abstract wants(def: FieldDef): boolean;
+  abstract wantsAny(fields: FieldTable): boolean;
+  abstract detached(def: FieldDef, source: number): TreeNode;
 
   addGenerated(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
     const node = this.add(def, tvb, offset, length, value, text);
@@ -223,4 +317,50 @@ class PrunedRoot implements Tree {
   setText(): void {}
   appendText(): void {}
   setLength(): void {}
+}
+
+/** The top of a full tree (Dissection.dissect given `true`). */
+export class RootCollector extends TreeTop {
+  readonly labels = true;
+
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    const node = new TreeNode(def, tvb.source, offset, length, value, text);
+    this.roots.push(node);
+    return node;
+  }
+  wants(): boolean {
+    return true;
+  }
+  wantsAny(): boolean {
+    return true;
+  }
+  detached(def: FieldDef, source: number): TreeNode {
+    return new TreeNode(def, source, 0, 0, null);
+  }
+}
+
+/** The top of a pruned tree: kept top-level items go into the packet's roots. */
+class PrunedRoot extends TreeTop {
+  readonly labels = false;
+  private dropped: DroppedItem | undefined;
+
+  constructor(roots: TreeNode[], private readonly fieldSet: FieldSet) {
+    super(roots);
+  }
+
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value: FieldValue, text?: string): TreeNode {
+    if (!this.fieldSet.keeps(def)) return (this.dropped ??= new DroppedItem(this));
+    const node = new PrunedNode(this.fieldSet, def, tvb.source, offset, length, value, text);
+    this.roots.push(node);
+    return node;
+  }
+  wants(def: FieldDef): boolean {
+    return this.fieldSet.wants(def);
+  }
+  wantsAny(fields: FieldTable): boolean {
+    return this.fieldSet.wantsAny(fields);
+  }
+  detached(def: FieldDef, source: number): TreeNode {
+    return new PrunedNode(this.fieldSet, def, source, 0, 0, null);
+  }
 }

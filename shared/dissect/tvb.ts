@@ -118,6 +118,37 @@ const utf8 = new TextDecoder('utf-8');
 export function ascii(tvb: Tvb, off: number, length: number): string {
   return latin1.decode(slice(tvb, off, length));
 }
+
+/**
+ * ascii() for short texts that repeat from packet to packet (header values, status lines): each is
+ * decoded once and found again by its bytes in a small table, which costs far less than decoding.
+ * Not for texts that rarely repeat (a miss costs a copy of the bytes besides the decoding).
+ */
+export function asciiRepeated(tvb: Tvb, off: number, length: number): string {
+  if (length > REPEATED_MAX) return ascii(tvb, off, length);
+  ensure(tvb, off, length);
+  const b = tvb.bytes;
+  let h = length;
+  for (let i = off; i < off + length; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+  const slot = h & (REPEATED_SLOTS - 1);
+  const known = repeatedBytes[slot];
+  if (known !== undefined && known.length === length && sameBytes(known, b, off)) return repeatedTexts[slot]!;
+  const text = latin1.decode(b.subarray(off, off + length));
+  repeatedBytes[slot] = b.slice(off, off + length);
+  repeatedTexts[slot] = text;
+  return text;
+}
+
+const REPEATED_MAX = 64;
+const REPEATED_SLOTS = 256;
+const repeatedBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(REPEATED_SLOTS).fill(undefined);
+const repeatedTexts: string[] = new Array<string>(REPEATED_SLOTS).fill('');
+
+function sameBytes(known: Uint8Array, b: Uint8Array, off: number): boolean {
+  for (let i = 0; i < known.length; i++) if (known[i] !== b[off + i]) return false;
+  return true;
+}
+
 export function utf8String(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }

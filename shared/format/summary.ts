@@ -82,16 +82,34 @@ export function formatSummary(c: SummaryColumns): string {
  * keeps its sign even when it truncates to zero.
  */
 export function relativeTimeColumn(sec: number, nsec: number, digits: number): string {
-  let total = BigInt(sec) * 1_000_000_000n + BigInt(nsec);
-  const negative = total < 0n;
-  if (negative) total = -total;
-  const whole = total / 1_000_000_000n;
-  let text = (negative ? '-' : '') + whole.toString();
-  if (digits > 0) {
-    const frac = (total % 1_000_000_000n).toString().padStart(9, '0').slice(0, Math.min(digits, 9));
-    text += '.' + frac;
+  // Plain numbers (no BigInt: this runs for every packet): carry nsec into [0, 1e9), then take the magnitude.
+  if (nsec < 0 || nsec >= 1e9) {
+    const carry = Math.floor(nsec / 1e9);
+    sec += carry;
+    nsec -= carry * 1e9;
   }
-  return text;
+  const negative = sec < 0;
+  if (negative && nsec > 0) {
+    sec += 1;
+    nsec = 1e9 - nsec;
+  }
+  const whole = negative ? -sec : sec;
+  const sign = negative ? '-' : '';
+  if (digits <= 0) return sign + whole;
+  return sign + whole + '.' + fraction(nsec, digits);
+}
+
+/** '000' to '999': a fraction is read off in groups of three digits (no number turned to text per packet). */
+const TRIPLES = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/** The first `digits` (1 to 9) of the nine-digit, zero-padded `nsec`: truncated, not rounded. */
+function fraction(nsec: number, digits: number): string {
+  const ms = TRIPLES[Math.floor(nsec / 1e6)]!;
+  if (digits === 3) return ms;
+  const us = TRIPLES[Math.floor(nsec / 1e3) % 1000]!;
+  if (digits === 6) return ms + us;
+  const all = ms + us + TRIPLES[nsec % 1000]!;
+  return digits >= 9 ? all : all.slice(0, digits);
 }
 
 /** tshark -t: r relative, a/ad/adoy absolute local time, u/ud/udoy the same in UTC, d/dd delta, e epoch. */
@@ -122,7 +140,7 @@ export function timeColumn(format: TimeFormat, t: PacketTimes, digits: number): 
 function absoluteTimeColumn(format: 'a' | 'ad' | 'adoy' | 'u' | 'ud' | 'udoy', sec: number, nsec: number, digits: number): string {
   const t = civilTime(sec, format.startsWith('u'));
   const clock = [t.hour, t.minute, t.second].map((n) => String(n).padStart(2, '0')).join(':');
-  const frac = digits > 0 ? '.' + String(nsec).padStart(9, '0').slice(0, Math.min(digits, 9)) : '';
+  const frac = digits > 0 ? '.' + fraction(nsec, digits) : '';
   const time = clock + frac;
   if (format === 'a' || format === 'u') return time;
   if (format === 'ad' || format === 'ud') {
@@ -148,10 +166,13 @@ export function digitsForResolution(exponent: number, base2 = false): number {
 // non-ASCII text laid out exactly as tshark's.
 function padStart(s: string, width: number): string {
   const n = utf8Length(s);
-  return n >= width ? s : ' '.repeat(width - n) + s;
+  return n >= width ? s : SPACES[width - n] + s;
 }
 
 function padEnd(s: string, width: number): string {
   const n = utf8Length(s);
-  return n >= width ? s : s + ' '.repeat(width - n);
+  return n >= width ? s : s + SPACES[width - n];
 }
+
+/** SPACES[n]: n spaces, for every padding width above (made once, not per line). */
+const SPACES = Array.from({ length: 13 }, (_, n) => ' '.repeat(n));

@@ -7,8 +7,11 @@
  *     each packet with NULL_TREE), in packets per second;
  *   - `paquet read FILE` against `tcpdump -nn -r FILE` and `tshark -r FILE`;
  *   - `-T fields -e ip.src -e tcp.srcport`, Paquet against tshark;
+ *   - display filters over the whole file (`read -Y FILTER`), Paquet against tshark;
  * with the peak memory of each, profiles the summary pass (node --cpu-prof),
- * and writes BENCHMARKS.md at the top of the repository.
+ * and writes BENCHMARKS.md at the top of the repository. Measurements made by
+ * hand or by the other bench scripts are kept as markdown in test/bench/notes/
+ * and placed after the goals, in file-name order, so a new run keeps them.
  *
  * Options: --runs N (3)  --timeout SECONDS per run (300)  --packets N (1000000)
  *          --slow SECONDS (60: a command slower than that is run once)
@@ -27,7 +30,10 @@ const DIST = join(BENCH_DIR, 'dist');
 const PAQUET = join(DIST, 'main/cli/paquet.js');
 const SUMMARY_PASS = join(import.meta.dirname, 'summary-pass.mjs');
 const NOTES = join(import.meta.dirname, 'profile-notes.md');
+const NOTES_DIR = join(import.meta.dirname, 'notes');
 const FIELDS = ['-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport'];
+/** One filter answered from summary fields, one that needs HTTP's tree fields. */
+const FILTERS = ['tcp.port == 80', 'http.request'];
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -209,6 +215,10 @@ function captureSection(c) {
   lines.push(resultRow(m.tshark, packets));
   lines.push(resultRow(m.fields, packets, vs(m.fields, undefined, m.tsharkFields)));
   lines.push(resultRow(m.tsharkFields, packets));
+  for (const f of m.filters ?? []) {
+    lines.push(resultRow(f.paquet, packets, vs(f.paquet, undefined, f.tshark)));
+    lines.push(resultRow(f.tshark, packets));
+  }
   lines.push('');
   return lines.join('\n');
 }
@@ -224,6 +234,13 @@ function goalsSection(caps) {
   }
   out.push('');
   return out.join('\n');
+}
+
+/** The hand-kept sections (test/bench/notes/*.md), each starting with its own `## ` heading. */
+function handNotes() {
+  if (!existsSync(NOTES_DIR)) return '';
+  return readdirSync(NOTES_DIR).filter((f) => f.endsWith('.md')).sort()
+    .map((f) => readFileSync(join(NOTES_DIR, f), 'utf8').trim() + '\n\n').join('');
 }
 
 function markdown(env, build, tools, caps, profile, makeLog) {
@@ -252,7 +269,7 @@ ${makeLog.map((l) => `- ${l}`).join('\n')}
 
 ${caps.map(captureSection).join('\n')}
 ${goalsSection(caps)}
-## Profile
+${handNotes()}## Profile
 
 The summary pass (\`summary-pass.mjs\`: openCaptureFile, then \`dissect(frame, false)\` for each packet) under
 \`node --cpu-prof\` on ${profile?.file ? basename(profile.file) : 'the generated capture'}; self time, the built
@@ -313,6 +330,13 @@ for (const c of captures) {
   m.fields.label = '`paquet read FILE -T fields -e ip.src -e tcp.srcport`';
   m.tsharkFields = tools.tshark ? repeat('tshark fields', () => timeCommand(['tshark', '-r', c.file, ...FIELDS])) : { absent: 'tshark not installed' };
   m.tsharkFields.label = '`tshark -r FILE -T fields -e ip.src -e tcp.srcport`';
+  m.filters = FILTERS.map((filter) => {
+    const paquet = built.cli ? repeat(`paquet -Y ${filter}`, () => timeCommand([process.execPath, PAQUET, 'read', c.file, '-Y', filter])) : { absent: 'CLI not built' };
+    paquet.label = `\`paquet read FILE -Y '${filter}'\``;
+    const tshark = tools.tshark ? repeat(`tshark -Y ${filter}`, () => timeCommand(['tshark', '-r', c.file, '-Y', filter])) : { absent: 'tshark not installed' };
+    tshark.label = `\`tshark -r FILE -Y '${filter}'\``;
+    return { filter, paquet, tshark };
+  });
   c.measures = m;
 }
 

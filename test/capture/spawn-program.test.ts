@@ -7,11 +7,17 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { captureProgramEnv, requestStop, spawnCaptureProgram } from '../../main/capture/spawn-program.js';
 
+// Handlers first, then 'started': the test stops it as soon as it reads that word. Like the program,
+// it watches stdin only when that is a pipe (Node's are socket pairs; POSIX starts it with /dev/null there).
 const STAND_IN = `
-process.stdout.write('started\\n');
-process.stdin.resume();
-process.stdin.on('end', () => { process.stdout.write('stopped cleanly\\n'); process.exit(0); });
+const input = require('node:fs').fstatSync(0);
+if (input.isFIFO() || input.isSocket()) {
+  process.stdin.resume();
+  process.stdin.on('end', () => { process.stdout.write('stopped cleanly\\n'); process.exit(0); });
+}
 process.on('SIGTERM', () => { process.stdout.write('stopped by SIGTERM\\n'); process.exit(0); });
+setInterval(() => {}, 1000); // runs until told to stop, like a capture
+process.stdout.write('started\\n');
 `;
 
 async function runAndStop(platform: NodeJS.Platform): Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null }> {
@@ -20,7 +26,7 @@ async function runAndStop(platform: NodeJS.Platform): Promise<{ out: string; cod
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
   while (!out.includes('started')) await once(child.stdout!, 'data');
   requestStop(child, platform);
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
   return { out, code, signal };
 }
 

@@ -100,15 +100,15 @@ describe('TcpFrames', () => {
     winScale: -1, flags: {}, acksFrame: undefined, ackRttNs: undefined, iRttNs: undefined, bytesInFlight: undefined, pushBytes: undefined,
     duplicateData: false, overlap: 0, fin: undefined, ...over,
   });
-  const header = { ack: 0, flags: 0x10, seglen: 0, payloadStart: 54, payloadEnd: 54 };
+  const header = { seq: 5000, ack: 0, flags: 0x10, seglen: 0, payloadStart: 54, payloadEnd: 54 };
 
   it('gives back segments whose stream neighbours are more than 65,535 frames away', () => {
     const times = new FrameTimes();
     for (let i = 1; i <= 100_000; i++) times.push(1_700_000_000 + Math.floor(i / 1000), (i % 1000) * 1_000_000);
     const store = new TcpFrames(times);
-    store.save(1, analysis({ firstFrame: 1, prevFrame: 1 }));
-    store.save(2, analysis({ direction: 1, firstFrame: 1, prevFrame: 1, acksFrame: 1, relSeq: 7, ackBase: 99 }));
-    store.save(100_000, analysis({ firstFrame: 1, prevFrame: 2, acksFrame: 2, bytesInFlight: 10, pushBytes: 3, flags: { windowUpdate: true } }));
+    store.save(1, analysis({ firstFrame: 1, prevFrame: 1 }), header.seq);
+    store.save(2, analysis({ direction: 1, firstFrame: 1, prevFrame: 1, acksFrame: 1, relSeq: 7, ackBase: 99 }), header.seq);
+    store.save(100_000, analysis({ firstFrame: 1, prevFrame: 2, acksFrame: 2, bytesInFlight: 10, pushBytes: 3, flags: { windowUpdate: true } }), header.seq);
     const a = store.load(100_000, { ...header, ack: 150 })!.a;
     expect([a.prevFrame, a.acksFrame, a.bytesInFlight, a.pushBytes, a.flags.windowUpdate, a.relAck]).toEqual([2, 2, 10, 3, true, 150]);
     expect(a.timeDeltaNs).toBe(times.between(100_000, 2));
@@ -117,6 +117,52 @@ describe('TcpFrames', () => {
     const b = store.load(2, header)!.a;
     expect([b.direction, b.relSeq, b.ackBase, b.acksFrame, b.prevFrame]).toEqual([1, 7, 99, 1, 1]);
     expect(store.load(3, header)).toBeUndefined();
+  });
+
+  it('gives back relSeq and ackBase from the flows\' bases, and exactly when a base changed or was not known', () => {
+    const times = new FrameTimes();
+    for (let i = 1; i <= 10; i++) times.push(1_700_000_000, i);
+    const store = new TcpFrames(times);
+    const seqOf = (base: number, rel: number): number => (base + rel) >>> 0;
+    // [direction, seq, relSeq, ackBase]: a SYN before the other side is known (ackBase 0), the answer, data,
+    // then a SYN with a new initial sequence number (its relSeq no longer follows the first base), near 2^32.
+    const segments: [0 | 1, number, number, number][] = [
+      [0, seqOf(0xfffffff0, 0), 0, 0],
+      [1, seqOf(1000, 0), 0, 0xfffffff0],
+      [0, seqOf(0xfffffff0, 1), 1, 1000],
+      [1, seqOf(1000, 1), 1, 0xfffffff0],
+      [0, seqOf(77, 0), 0, 1000],
+      [0, seqOf(77, 500), 500, 1000],
+      [1, seqOf(1000, 0x20), 0x20, 0],
+    ];
+    segments.forEach(([direction, seq, relSeq, ackBase], k) => {
+      store.save(k + 1, analysis({ direction, relSeq, ackBase, prevFrame: k + 1 }), seq);
+    });
+    segments.forEach(([direction, seq, relSeq, ackBase], k) => {
+      const a = store.load(k + 1, { ...header, seq })!.a;
+      expect([a.direction, a.relSeq, a.ackBase], `frame ${k + 1}`).toEqual([direction, relSeq, ackBase]);
+    });
+  });
+
+  it('widens its stream and count columns when a value does not fit, keeping the values before', () => {
+    const times = new FrameTimes();
+    for (let i = 1; i <= 400; i++) times.push(1_700_000_000, i);
+    const store = new TcpFrames(times);
+    const values = [0, 1, 254, 255, 256, 65_534, 65_535, 65_536, 0x7fffffff];
+    const at = (k: number): Partial<SegmentAnalysis> => {
+      const v = values[k % values.length]!;
+      return { stream: Math.min(v, 70_000), bytesInFlight: k % 3 ? v : undefined, pushBytes: k % 2 ? v : undefined };
+    };
+    for (let k = 0; k < 300; k++) {
+      const over = at(k);
+      // Each stream's first segment is its first frame; later ones of the same stream point back to it.
+      store.save(k + 1, analysis({ ...over, firstFrame: values.indexOf(Math.min(values[k % values.length]!, 70_000)) + 1, prevFrame: k + 1 }), header.seq);
+    }
+    for (let k = 0; k < 300; k++) {
+      const a = store.load(k + 1, header)!.a;
+      const want = at(k);
+      expect([a.stream, a.bytesInFlight, a.pushBytes], `frame ${k + 1}`).toEqual([want.stream, want.bytesInFlight, want.pushBytes]);
+    }
   });
 });
 
@@ -209,6 +255,31 @@ describe('reassembled bytes rebuilt from their frames (keepReassembledBytes: fal
     }
     // The captures do reassemble PDUs across frames: the rebuild was exercised.
     expect(named).toBeGreaterThan(10);
+  });
+
+  it('reads the frames a revisit needs through readFrame, keeping no list of them', () => {
+    let reads = 0;
+    for (const capture of captures) {
+      const frames = readFrames(capture);
+      const kept = new Dissection(defaultRegistry());
+      const readFrame = (n: number): Uint8Array | undefined => {
+        reads++;
+        return frames[n - 1]?.data;
+      };
+      const lean = new Dissection(defaultRegistry(), { keepReassembledBytes: false, readFrame });
+      for (const f of frames) {
+        kept.dissect(f, false);
+        lean.dissect(f, false);
+      }
+      for (let i = frames.length - 1; i >= 0; i--) {
+        expect(lean.framesNeeded(frames[i]!.num)).toEqual([]);
+        const a = lean.dissect(frames[i]!, true);
+        const b = kept.dissect(frames[i]!, true);
+        expect(summary(a), `${capture} frame ${frames[i]!.num}`).toBe(summary(b));
+        expect(render(a.tree), `${capture} frame ${frames[i]!.num}`).toEqual(render(b.tree));
+      }
+    }
+    expect(reads).toBeGreaterThan(10);
   });
 
   it('says which frames are missing when a revisit is not given them', () => {

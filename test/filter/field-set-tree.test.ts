@@ -47,16 +47,17 @@ const summary = (nodes: readonly TreeNode[]): string[] =>
   [...walk(nodes)].map((n) => `${n.def.abbrev}@${n.offset}+${n.length}=${String(n.value)}${n.flags ? `/${n.flags}` : ''}`);
 
 describe('FieldSet tree', () => {
-  it('keeps the named fields, every protocol item and _ws items, with their values, offsets and lengths', () => {
+  it('keeps the named fields and every protocol item, with their values, offsets and lengths', () => {
     const roots = shaped(['tcp.flags.syn']);
     expect(summary(roots)).toEqual([
-      'tcp@0+32=null', 'tcp.flags.syn@13+1=true', `tcp.flags.syn@21+1=false/${ItemFlags.Generated}`, `_ws.expert@22+0=null/${ItemFlags.Hidden}`,
+      'tcp@0+32=null', 'tcp.flags.syn@13+1=true', `tcp.flags.syn@21+1=false/${ItemFlags.Generated}`,
     ]);
     expect(roots.every((r) => r instanceof TreeNode)).toBe(true);
+    expect(summary(shaped(['_ws.expert']))).toEqual(['tcp@0+32=null', `_ws.expert@22+0=null/${ItemFlags.Hidden}`]);
   });
 
   it('puts the items below a dropped one under its nearest kept ancestor', () => {
-    const [tcp] = shaped(['tcp.flags.syn']);
+    const [tcp] = shaped(['tcp.flags.syn', '_ws.expert']);
     expect(tcp!.children!.map((n) => n.def.abbrev)).toEqual(['tcp.flags.syn', 'tcp.flags.syn', '_ws.expert']);
   });
 
@@ -79,6 +80,10 @@ describe('FieldSet tree', () => {
     const full: TreeNode[] = [];
     const root: Tree = {
       enabled: true,
+      labels: true,
+      wants: () => true,
+      wantsAny: () => true,
+      detached: () => { throw new Error('unused'); },
       add: (d, t, o, l, v, x) => { const n = new TreeNode(d, t.source, o, l, v, x); full.push(n); return n; },
       addGenerated: () => { throw new Error('unused'); },
       addHidden: () => { throw new Error('unused'); },
@@ -98,6 +103,29 @@ describe('FieldSet tree', () => {
     expect(top.enabled).toBe(true);
     expect(top.add(SRC, tvb, 0, 2, 1).enabled).toBe(true);
     expect(roots).toEqual([]);
+  });
+
+  it('asks for no labels, and wants only the named fields, from its top, kept and dropped items alike', () => {
+    const roots: TreeNode[] = [];
+    const top = new FieldSet(['tcp.dstport']).root(roots);
+    const tcp = top.add(TCP, tvb, 0, 20, null);
+    const dropped = tcp.add(SRC, tvb, 0, 2, 1);
+    for (const t of [top, tcp, dropped]) {
+      expect(t.labels).toBe(false);
+      expect([t.wants(DST), t.wants(SRC), t.wants(TCP)]).toEqual([true, false, false]);
+      expect([t.wantsAny({ SRC, DST }), t.wantsAny({ SRC, FLAGS })]).toEqual([true, false]);
+    }
+    const full: TreeNode = new TreeNode(TCP, 0, 0, 20, null);
+    expect([full.labels, full.wants(SRC), full.wantsAny({ SRC })]).toEqual([true, true, true]);
+  });
+
+  it('holds items in a detached node of its own kind, so adopted items stay pruned', () => {
+    const roots: TreeNode[] = [];
+    const tcp = new FieldSet(['tcp.flags.syn']).root(roots).add(TCP, tvb, 0, 20, null);
+    const held = tcp.detached(TEXT, 0)!;
+    build(held);
+    expect(summary(held.children ?? [])).toEqual(['tcp@0+32=null', 'tcp.flags.syn@13+1=true', `tcp.flags.syn@21+1=false/${ItemFlags.Generated}`]);
+    expect(roots[0]!.children).toBeNull();
   });
 });
 

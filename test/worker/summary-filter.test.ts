@@ -124,10 +124,10 @@ describe('what the store relies on', () => {
         if (s.flags[i]! & PacketFlag.PortsKnown) {
           ports++;
           const t = p.protocols.split(':').includes('tcp') ? 'tcp' : 'udp';
-          check(`${t}.srcport`, [s.srcPort[i]]);
-          check(`${t}.dstport`, [s.dstPort[i]]);
-          check(`${t}.port`, [s.srcPort[i], s.dstPort[i]]);
-          if (t === 'tcp' && s.tcpStream[i]! >= 0) check('tcp.stream', [s.tcpStream[i]]);
+          check(`${t}.srcport`, [s.srcPort(i)]);
+          check(`${t}.dstport`, [s.dstPort(i)]);
+          check(`${t}.port`, [s.srcPort(i), s.dstPort(i)]);
+          if (t === 'tcp' && s.tcpStreamOf(i) >= 0) check('tcp.stream', [s.tcpStreamOf(i)]);
         }
       });
     }
@@ -168,8 +168,8 @@ function captureFilters({ cap, full }: IndexedCapture): string[] {
       out.push(`ip.src == ${a}`, `ip.addr == ${a}`, `ip.dst != ${a}`, `ip.addr == ${a}/24 && frame.len > ${s.length[i]! - 1}`);
     }
     if (s.flags[i]! & PacketFlag.PortsKnown) {
-      out.push(`tcp.port == ${s.srcPort[i]}`, `udp.port == ${s.dstPort[i]}`, `tcp.srcport == ${s.srcPort[i]} || udp.dstport == ${s.dstPort[i]}`);
-      if (s.tcpStream[i]! >= 0) out.push(`tcp.stream == ${s.tcpStream[i]}`);
+      out.push(`tcp.port == ${s.srcPort(i)}`, `udp.port == ${s.dstPort(i)}`, `tcp.srcport == ${s.srcPort(i)} || udp.dstport == ${s.dstPort(i)}`);
+      if (s.tcpStreamOf(i) >= 0) out.push(`tcp.stream == ${s.tcpStreamOf(i)}`);
     }
   }
   return out;

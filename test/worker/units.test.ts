@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DisplayList, sortPackets } from '../../main/worker/display-list.js';
 import { containsBytes, hexPattern, stringPattern } from '../../main/worker/find-bytes.js';
 import { PacketStore, type PacketSummary } from '../../main/worker/packet-store.js';
+import { FrameTimes } from '../../shared/dissect/frame-store.js';
 import { sortByKeys, sortByStrings } from '../../main/worker/radix-sort.js';
 import { decodeViewOption, encodeViewOption, parseViewState, readSavedView, sectionHeader } from '../../main/worker/saved-view.js';
 import { GROUPS, hfWs, Severity, addExpert } from '../../shared/dissect/expert.js';
@@ -152,12 +153,22 @@ describe('sorts', () => {
     }
   });
 
+  /** Times of the store's packets, as the dissection records them, and the same in plain numbers for the test's comparator. */
+  const times = new Map<PacketStore, { sec: number[]; nsec: number[] }>();
+
   function store(n: number): PacketStore {
     const rnd = random(3);
-    const s = new PacketStore();
+    const frameTimes = new FrameTimes();
+    const s = new PacketStore(frameTimes);
+    const t = { sec: [] as number[], nsec: [] as number[] };
+    times.set(s, t);
     for (let i = 0; i < n; i++) {
+      // Out of order (timestamps may go back), so that some differences borrow a second.
+      t.sec.push(1_700_000_000 + Math.floor(rnd() * 20) - 5);
+      t.nsec.push(Math.floor(rnd() * 1e9));
+      frameTimes.push(t.sec[i]!, t.nsec[i]!);
       const p: PacketSummary = {
-        relSec: Math.floor(rnd() * 20) - 5, relNsec: Math.floor(rnd() * 1e9), timeDigits: 6,
+        timeDigits: 6,
         src: `10.0.0.${Math.floor(rnd() * 12)}`, dst: rnd() < 0.5 ? '9.9.9.9' : 'fe80::1', protocol: ['TCP', 'UDP', 'DNS'][i % 3]!,
         length: 60 + Math.floor(rnd() * 40), info: `info ${Math.floor(rnd() * 50)}`, color: 'tcp', tcpStream: -1, flags: 0,
       };
@@ -170,9 +181,10 @@ describe('sorts', () => {
     const s = store(3000);
     const rows = Array.from({ length: s.count }, (_, i) => s.row(i));
     const ip = (a: string) => a.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+    const t = times.get(s)!;
     const key: Record<ColumnId, (x: number, y: number) => number> = {
       num: (x, y) => x - y,
-      time: (x, y) => s.relSec[x]! - s.relSec[y]! || s.relNsec[x]! - s.relNsec[y]!,
+      time: (x, y) => t.sec[x]! - t.sec[y]! || t.nsec[x]! - t.nsec[y]!,
       src: (x, y) => ip(rows[x]!.src) - ip(rows[y]!.src),
       dst: (x, y) => (rows[x]!.dst < rows[y]!.dst ? -1 : rows[x]!.dst > rows[y]!.dst ? 1 : 0),
       protocol: (x, y) => (rows[x]!.protocol < rows[y]!.protocol ? -1 : rows[x]!.protocol > rows[y]!.protocol ? 1 : 0),
@@ -196,5 +208,58 @@ describe('sorts', () => {
     const shown = Array.from({ length: list.length }, (_, k) => list.at(k));
     expect(shown).toEqual(rows.map((_, i) => i).sort((x, y) => key.length(x, y) || x - y));
     expect(list.indexOf(shown[1234]!)).toBe(1234);
+  });
+
+  it('shows the rows\' times as differences from the first packet\'s, borrowing a second when the nanoseconds do', () => {
+    const s = store(200);
+    const t = times.get(s)!;
+    for (let i = 0; i < s.count; i++) {
+      const ns = (t.sec[i]! - t.sec[0]!) * 1e9 + t.nsec[i]! - t.nsec[0]!;
+      expect(s.seconds(i) * 1e9 + s.nanoseconds(i)).toBe(ns);
+      expect(s.nanoseconds(i)).toBeGreaterThanOrEqual(0);
+      expect(s.nanoseconds(i)).toBeLessThan(1e9);
+    }
+  });
+
+  it('widens a column the first time a value does not fit, keeping the values before it', () => {
+    const s = new PacketStore(new FrameTimes());
+    const lengths = [60, 255, 256, 65_535, 65_536, 262_144, 70];
+    for (let i = 0; i < 70_000; i++) {
+      s.add({
+        timeDigits: 6, src: `a${i}`, dst: 'b', protocol: 'TCP', length: lengths[i % lengths.length]!, info: `i ${i}`,
+        color: 'tcp', tcpStream: -1, flags: 0, stack: 'eth:ethertype:ip:tcp', srcPort: (i * 7) % 65_536, dstPort: 80,
+      });
+    }
+    expect(s.src).toBeInstanceOf(Uint32Array);
+    expect(s.dst).toBeInstanceOf(Uint8Array);
+    expect(s.length).toBeInstanceOf(Uint32Array);
+    expect([s.srcPortId, s.dstPortId].map((c) => c.constructor)).toEqual([Uint16Array, Uint8Array]);
+    for (const i of [0, 255, 256, 65_535, 65_536, 69_999]) {
+      expect(s.row(i)).toMatchObject({ src: `a${i}`, dst: 'b', length: lengths[i % lengths.length], info: `i ${i}` });
+      expect([s.srcPort(i), s.dstPort(i)]).toEqual([(i * 7) % 65_536, 80]);
+    }
+  });
+
+  it('shows every packet without a list of them until a filter is applied, then merges new packets one at a time', () => {
+    const s = store(3000);
+    const list = new DisplayList(s);
+    for (let i = 0; i < 2000; i++) list.append(i);
+    expect(list.length).toBe(2000);
+    expect([list.at(0), list.at(1999), list.indexOf(1234), list.indexOf(2500)]).toEqual([0, 1999, 1234, -1]);
+    expect([...list.inFrameOrder()]).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    list.setOrder({ column: 'info', descending: true });
+    const rows = Array.from({ length: s.count }, (_, i) => s.row(i));
+    const byInfo = (x: number, y: number): number => (rows[x]!.info < rows[y]!.info ? 1 : rows[x]!.info > rows[y]!.info ? -1 : x - y);
+    for (let i = 2000; i < 3000; i++) {
+      list.append(i);
+      if (i % 7 === 0) list.mergeAppended();
+    }
+    const shown = Array.from({ length: list.length }, (_, k) => list.at(k));
+    expect(shown).toEqual(rows.map((_, i) => i).sort(byInfo));
+    list.showAll(3000);
+    list.setOrder(null);
+    expect(list.indexOf(2999)).toBe(2999);
+    list.replace(Uint32Array.from([5, 9]));
+    expect([list.length, list.at(1), list.indexOf(9), list.indexOf(6)]).toEqual([2, 9, 1, -1]);
   });
 });

@@ -29,11 +29,11 @@ export const dissectData: Dissector = (tvb, offset, end, ctx, tree) => {
   const length = Math.min(end, tvb.bytes.length) - offset;
   if (length <= 0) return 0;
   const column = ctx.cols.protocol;
-  const item = ctx.enter(dataProto, tree, tvb, offset, length, tree.enabled ? `Data (${length} bytes)` : undefined);
+  const item = ctx.enter(dataProto, tree, tvb, offset, length, tree.labels ? `Data (${length} bytes)` : undefined);
   ctx.cols.protocol = column;
-  if (tree.enabled) {
+  if (item.wantsAny(hfData)) {
     item.add(hfData.data, tvb, offset, length, slice(tvb, offset, length));
-    item.addGenerated(hfData.len, tvb, offset, length, length, `Length: ${length}`);
+    item.addGenerated(hfData.len, tvb, offset, length, length, item.labels ? `Length: ${length}` : undefined);
   }
   return length;
 };

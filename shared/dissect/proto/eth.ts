@@ -68,15 +68,15 @@ export function etherLabel(b: Uint8Array, off = 0): string {
 function addAddress(t: Tree, tvb: Tvb, off: number, isDst: boolean): void {
   const mac = slice(tvb, off, 6);
   const name = etherName(mac);
-  const label = etherLabel(mac);
-  const item = t.add(isDst ? hfEth.dst : hfEth.src, tvb, off, 6, mac, `${isDst ? 'Destination' : 'Source'}: ${label}`);
+  const label = t.labels ? etherLabel(mac) : undefined;
+  const item = t.add(isDst ? hfEth.dst : hfEth.src, tvb, off, 6, mac, label && `${isDst ? 'Destination' : 'Source'}: ${label}`);
   if (!isDst && (mac[0]! & 1) !== 0) {
     addExpert(item, tvb, off, 6, Severity.Warning, GROUPS.Protocol, 'Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)', hfEth.srcNotGroup);
   }
   const oui = u24(tvb, off);
   item.addHidden(isDst ? hfEth.dstResolved : hfEth.srcResolved, tvb, off, 6, name);
   item.addHidden(isDst ? hfEth.dstOui : hfEth.srcOui, tvb, off, 3, oui);
-  item.add(hfEth.addr, tvb, off, 6, mac, `Address: ${label}`);
+  item.add(hfEth.addr, tvb, off, 6, mac, label && `Address: ${label}`);
   item.addHidden(hfEth.addrResolved, tvb, off, 6, name);
   item.addHidden(hfEth.addrOui, tvb, off, 3, oui);
   const lg = (mac[0]! & 0x02) !== 0;
@@ -103,10 +103,12 @@ export const dissectEth: Dissector = (tvb, offset, end, ctx, tree) => {
   if (!is8023) ctx.cols.setInfo('Ethernet II');
   let t: Tree = tree;
   if (tree.enabled) {
-    const text = is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${etherLabel(tvb.bytes, offset + 6)}, Dst: ${etherLabel(tvb.bytes, offset)}`;
+    const text = !tree.labels ? undefined : is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${etherLabel(tvb.bytes, offset + 6)}, Dst: ${etherLabel(tvb.bytes, offset)}`;
     t = ctx.enter(ethProto, tree, tvb, offset, 14, text);
-    addAddress(t, tvb, offset, true);
-    addAddress(t, tvb, offset + 6, false);
+    if (t.wantsAny(hfEth)) {
+      addAddress(t, tvb, offset, true);
+      addAddress(t, tvb, offset + 6, false);
+    }
   } else {
     ctx.enter(ethProto, tree, tvb, offset, 14);
   }

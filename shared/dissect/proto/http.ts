@@ -8,8 +8,8 @@ import { addExpert, GROUPS, hfWs, Severity } from '../expert.js';
 import { fields, type FieldDef } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
-import type { Tree } from '../tree.js';
-import { ascii, slice, type Tvb } from '../tvb.js';
+import type { FieldTable, Tree } from '../tree.js';
+import { ascii, asciiRepeated, ensure, slice, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
 import { escapeString } from '../../format/field-text.js';
@@ -95,6 +95,12 @@ const HEADER_FIELDS: Record<string, FieldDef> = {
   'x-forwarded-for': hfHttp.xForwardedFor, 'www-authenticate': hfHttp.wwwAuthenticate,
 };
 
+/** The fields of the items header lines give: a filter's pruned tree decodes every line only when it names one. */
+const HEADER_ITEM_FIELDS: FieldTable = {
+  ...HEADER_FIELDS, requestLine: hfHttp.requestLine, responseLine: hfHttp.responseLine,
+  cookiePair: hfHttp.cookiePair, authbasic: hfHttp.authbasic, contentLength: hfHttp.contentLength,
+};
+
 const STATUS_TEXT: Record<number, string> = {
   100: 'Continue', 101: 'Switching Protocols', 102: 'Processing', 103: 'Early Hints', 200: 'OK', 201: 'Created', 202: 'Accepted',
   203: 'Non-authoritative Information', 204: 'No Content', 205: 'Reset Content', 206: 'Partial Content', 207: 'Multi-Status',
@@ -127,6 +133,8 @@ interface StreamState {
    */
   requests: (number | string | Ns)[] | undefined;
   stride: 2 | 3;
+  /** Requests before this index were let go (see dropAnswered): `requests` starts with this one. */
+  dropped: number;
   /** Indexes of HEAD requests (their responses have no body). */
   headRequests: Set<number> | undefined;
   epochSec: number | undefined;
@@ -154,7 +162,7 @@ function streamState(ctx: PacketContext, stream: number): StreamState {
   let s = m[stream];
   if (!s) {
     s = {
-      requests: undefined, stride: ctx.times ? 2 : 3, headRequests: undefined, epochSec: undefined, responses: 0, sawMessage: false,
+      requests: undefined, stride: ctx.times ? 2 : 3, dropped: 0, headRequests: undefined, epochSec: undefined, responses: 0, sawMessage: false,
       websocketFrom: undefined, websocketHistory: undefined, upgradeRequested: false,
     };
     m[stream] = s;
@@ -171,7 +179,23 @@ function newUriCache(): Map<string, string> {
 }
 
 function requestCount(st: StreamState): number {
-  return st.requests === undefined ? 0 : st.requests.length / st.stride;
+  return st.dropped + (st.requests === undefined ? 0 : st.requests.length / st.stride);
+}
+
+/**
+ * A single pass never revisits a frame, so a request is read again only by the response that
+ * answers it and, as the previous request, by the next one (the latest two are kept for a
+ * message seen twice in one frame): the others are let go, so a long keep-alive stream holds
+ * the few requests in flight rather than all it ever carried.
+ */
+function dropAnswered(ctx: PacketContext, st: StreamState): void {
+  if (ctx.keepsMemos || st.requests === undefined) return;
+  const keepFrom = Math.min(st.responses - 1, requestCount(st) - 2);
+  // In batches: taking requests off the front one at a time would move the rest each time.
+  if (keepFrom - st.dropped < 64) return;
+  st.requests.splice(0, (keepFrom - st.dropped) * st.stride);
+  st.dropped = keepFrom;
+  if (st.headRequests) for (const i of st.headRequests) if (i < keepFrom) st.headRequests.delete(i);
 }
 
 function addRequest(ctx: PacketContext, st: StreamState, frame: number, uri: string, method: string): void {
@@ -187,10 +211,15 @@ function addRequest(ctx: PacketContext, st: StreamState, frame: number, uri: str
   else st.requests.push(frame, uri, time);
 }
 
+/** The frame of request i (0-based) of the stream, which must exist (no object made, unlike requestAt). */
+function requestFrame(st: StreamState, i: number): number {
+  return st.requests![(i - st.dropped) * st.stride] as number;
+}
+
 /** Request i (0-based) of the stream, which must exist. */
 function requestAt(st: StreamState, i: number): { frame: number; uri: string; timeNs: Ns | undefined } {
   const r = st.requests!;
-  const k = i * st.stride;
+  const k = (i - st.dropped) * st.stride;
   return { frame: r[k] as number, uri: r[k + 1] as string, timeNs: st.stride === 3 ? (r[k + 2] as Ns) : undefined };
 }
 
@@ -208,7 +237,7 @@ function decodeMessage(v: number, kind: 'request' | 'response', st: StreamState 
   const memo: MessageMemo = {};
   if (kind === 'request') {
     if (n > 0) memo.requestNumber = n;
-    if (st && n >= 2) memo.prevRequest = requestAt(st, n - 2).frame;
+    if (st && n >= 2) memo.prevRequest = requestFrame(st, n - 2);
   } else {
     if (n > 0) memo.responseNumber = n;
     if (st && v % 2 === 1) memo.request = requestAt(st, n - 1);
@@ -230,6 +259,8 @@ function websocketFromAt(st: StreamState, num: number): number | undefined {
 const URI_CACHE_MAX = 4096;
 
 function keptUri(ctx: PacketContext, uri: string): string {
+  // A single pass lets answered requests go (dropAnswered): nothing piles up to share.
+  if (!ctx.keepsMemos) return uri;
   const cache = ctx.session.get('http.uris', newUriCache);
   const known = cache.get(uri);
   if (known !== undefined) return known;
@@ -238,30 +269,36 @@ function keptUri(ctx: PacketContext, uri: string): string {
 }
 
 /** The headers dissectMessage looks up by name, by the length of the name. */
-const LOOKED_UP = new Map<number, string[]>();
+const LOOKED_UP: (string[] | undefined)[] = [];
 for (const n of ['transfer-encoding', 'content-length', 'expect', 'host', 'upgrade', 'sec-websocket-extensions', 'sec-websocket-protocol',
   'content-encoding', 'content-type']) {
-  LOOKED_UP.set(n.length, [...(LOOKED_UP.get(n.length) ?? []), n]);
+  (LOOKED_UP[n.length] ??= []).push(n);
 }
 
 /**
- * Whether the header line b[start, stop) (CR stripped) has one of the LOOKED_UP names, compared
- * as its lower-cased text would be: only ASCII letters change case (Latin-1 letters past 0x7f
- * stay past it when lower-cased, so they never match).
+ * The LOOKED_UP name the header line b[start, stop) (CR stripped) has, if any, compared as its
+ * lower-cased text would be: only ASCII letters change case (Latin-1 letters past 0x7f stay past
+ * it when lower-cased, so they never match).
  */
-function isLookedUp(b: Uint8Array, start: number, stop: number): boolean {
+function lookedUpName(b: Uint8Array, start: number, stop: number): string | undefined {
   let colon = start;
-  while (colon < stop && b[colon] !== 0x3a) colon++;
-  const names = LOOKED_UP.get(colon - start);
-  if (names === undefined) return false;
-  return names.some((name) => {
-    for (let i = 0; i < name.length; i++) {
-      let c = b[start + i]!;
-      if (c >= 0x41 && c <= 0x5a) c += 0x20;
-      if (c !== name.charCodeAt(i)) return false;
-    }
-    return true;
-  });
+  // No looked-up name is longer than the list: a longer one needs no colon found.
+  const limit = Math.min(stop, start + LOOKED_UP.length);
+  while (colon < limit && b[colon] !== 0x3a) colon++;
+  if (colon === limit && limit < stop) return undefined;
+  const names = LOOKED_UP[colon - start];
+  if (names === undefined) return undefined;
+  for (const name of names) if (sameLowerCase(b, start, name)) return name;
+  return undefined;
+}
+
+function sameLowerCase(b: Uint8Array, start: number, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    let c = b[start + i]!;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function findHeaderEnd(b: Uint8Array, off: number, end: number): number {
@@ -283,15 +320,62 @@ type FirstLine =
   | { kind: 'request'; method: string; uri: string; version: string }
   | { kind: 'response'; version: string; code: number; phrase: string };
 
+/**
+ * A status line `HTTP/d.d ddd[ phrase]`, or a request line `METHOD URI HTTP/d.d`; anything else
+ * that starts with a known method and a space is taken as a request, as tshark does (HTTP/0.9
+ * has no version). Scanned by hand: this runs on every message.
+ */
 function parseFirstLine(line: string): FirstLine | undefined {
-  let m = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(line);
-  if (m) return { kind: 'response', version: m[1]!, code: Number(m[2]), phrase: m[3] ?? '' };
-  m = /^([A-Z][A-Z-]*) (\S+) (HTTP\/\d\.\d)$/.exec(line);
-  if (m && METHODS.has(m[1]!)) return { kind: 'request', method: m[1]!, uri: m[2]!, version: m[3]! };
-  // Anything else that starts with a method and a space is taken as a request, as tshark does (HTTP/0.9 has no version).
-  m = /^([A-Z][A-Z-]*) (\S*)/.exec(line);
-  if (m && METHODS.has(m[1]!)) return { kind: 'request', method: m[1]!, uri: m[2]!, version: '' };
-  return undefined;
+  if (isVersionAt(line, 0)) {
+    if (line.charCodeAt(8) !== 0x20 || !isDigit(line, 9) || !isDigit(line, 10) || !isDigit(line, 11)) return undefined;
+    const code = (line.charCodeAt(9) - 0x30) * 100 + (line.charCodeAt(10) - 0x30) * 10 + (line.charCodeAt(11) - 0x30);
+    if (line.length === 12) return { kind: 'response', version: line.slice(0, 8), code, phrase: '' };
+    // The phrase runs to the end of the line and holds no line terminator.
+    if (line.charCodeAt(12) !== 0x20 || hasLineTerminator(line, 13)) return undefined;
+    return { kind: 'response', version: line.slice(0, 8), code, phrase: line.slice(13) };
+  }
+  let i = 0;
+  while (i < line.length && (isUpper(line.charCodeAt(i)) || (i > 0 && line.charCodeAt(i) === 0x2d))) i++;
+  if (i === 0 || line.charCodeAt(i) !== 0x20) return undefined;
+  const method = line.slice(0, i);
+  if (!METHODS.has(method)) return undefined;
+  const u = i + 1;
+  let j = u;
+  while (j < line.length && !isJsSpace(line.charCodeAt(j))) j++;
+  const uri = line.slice(u, j);
+  const whole = j > u && j + 9 === line.length && line.charCodeAt(j) === 0x20 && isVersionAt(line, j + 1);
+  return { kind: 'request', method, uri, version: whole ? line.slice(j + 1) : '' };
+}
+
+/** `HTTP/d.d` at `at`. */
+function isVersionAt(s: string, at: number): boolean {
+  return s.startsWith('HTTP/', at) && isDigit(s, at + 5) && s.charCodeAt(at + 6) === 0x2e && isDigit(s, at + 7);
+}
+
+function isDigit(s: string, at: number): boolean {
+  const c = s.charCodeAt(at);
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+/** What a regular expression's \s matches. */
+function isJsSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** What a regular expression's `.` does not match, from `from` on. */
+function hasLineTerminator(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
 function stripCr(s: string): string {
@@ -307,7 +391,12 @@ function firstLineAt(tvb: Tvb, off: number, le: number): string {
   const p = peeked;
   peeked = undefined;
   if (p !== undefined && p.bytes === tvb.bytes && p.off === off && p.le === le) return p.line;
-  return stripCr(ascii(tvb, off, le - off));
+  return ascii(tvb, off, withoutCr(tvb.bytes, off, le) - off);
+}
+
+/** Where the text b[off, stop) ends without its trailing CR (what stripCr leaves, counted in bytes). */
+function withoutCr(b: Uint8Array, off: number, stop: number): number {
+  return stop > off && b[stop - 1] === 0x0d ? stop - 1 : stop;
 }
 
 function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefined {
@@ -319,8 +408,9 @@ function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefine
   while (w < limit && ((b[w]! >= 0x41 && b[w]! <= 0x5a) || (w > off && b[w] === 0x2d))) w++;
   if (w === off || w >= end || (b[w] !== 0x20 && b[w] !== 0x2f)) return undefined;
   const le = lineEnd(tvb.bytes, off, Math.min(end, off + 8192));
-  const stop = le < 0 ? Math.min(end, off + 8192) : le;
-  const line = stripCr(ascii(tvb, off, stop - off));
+  const stop = withoutCr(b, off, le < 0 ? Math.min(end, off + 8192) : le);
+  // Status lines (`HTTP/`: a slash after the first word) repeat from message to message; request lines carry their URI.
+  const line = b[w] === 0x2f ? asciiRepeated(tvb, off, stop - off) : ascii(tvb, off, stop - off);
   peeked = { bytes: b, off, le, line };
   if (le < 0) {
     // Only a prefix is here: accept a plausible start so the rest can be reassembled.
@@ -379,8 +469,13 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         ctx.protocols.push('http');
         ctx.cols.setInfo('Continuation');
       } else ctx.cols.appendInfo('Continuation');
-      const item = tree.add(httpProto.def, tvb, off, end - off, null, tree.enabled ? httpProto.label : undefined);
-      if (item.enabled && first) item.add(hfHttp.fileData, tvb, off, end - off, fileDataText(slice(tvb, off, end - off)), `File Data: ${end - off} bytes`);
+      const item = tree.add(httpProto.def, tvb, off, end - off, null, tree.labels ? httpProto.label : undefined);
+      if (first && item.wants(hfHttp.fileData)) {
+        item.add(hfHttp.fileData, tvb, off, end - off, fileDataText(slice(tvb, off, end - off)), item.labels ? `File Data: ${end - off} bytes` : undefined);
+      } else if (first && item.enabled) {
+        // Bytes the capture cut short end the layer on the full tree: so they must on a pruned one.
+        ensure(tvb, off, end - off);
+      }
       const data = ctx.registry.byName('data');
       if (data) ctx.call(data, tvb, off, end, item.enabled ? item : tree);
     }
@@ -405,22 +500,26 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   // Headers as name/value pairs with their spans.
   // `key` is the lower-cased name, made once here: several lookups below compare against it.
   // Without a tree only the headers looked up below are decoded (the others are skipped as bytes).
-  const headers: { name: string; key: string; value: string; start: number; len: number }[] = [];
-  const all = tree.enabled;
+  const headers: { key: string; value: string; start: number; len: number }[] = [];
+  const all = tree.wantsAny(HEADER_ITEM_FIELDS);
   let p = le < 0 ? end : le + 1;
   while (p < headersEnd) {
     let e = lineEnd(b, p, headersEnd);
     if (e < 0) e = headersEnd - 1;
     if (!all) {
-      const stop = e > p && b[e - 1] === 0x0d ? e - 1 : e;
+      const stop = withoutCr(b, p, e);
       if (stop === p) {
         p = e + 1;
         break;
       }
-      if (!isLookedUp(b, p, stop)) {
-        p = e + 1;
-        continue;
+      const key = lookedUpName(b, p, stop);
+      if (key !== undefined) {
+        // Only the value is read; values repeat from message to message (see asciiRepeated).
+        const colon = p + key.length;
+        headers.push({ key, value: colon < stop ? trimmedValue(tvb, colon + 1, e) : '', start: p, len: e + 1 - p });
       }
+      p = e + 1;
+      continue;
     }
     const raw = stripCr(ascii(tvb, p, e - p));
     if (raw === '') {
@@ -428,12 +527,15 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       break;
     }
     const colon = raw.indexOf(':');
-    const name = colon < 0 ? raw : raw.slice(0, colon);
-    headers.push({ name, key: name.toLowerCase(), value: colon < 0 ? '' : raw.slice(colon + 1).trim(), start: p, len: e + 1 - p });
+    const key = (colon < 0 ? raw : raw.slice(0, colon)).toLowerCase();
+    headers.push({ key, value: colon < 0 ? '' : raw.slice(colon + 1).trim(), start: p, len: e + 1 - p });
     p = e + 1;
   }
   const blankStart = p - (hdrEnd >= 0 ? (b[p - 2] === 0x0d ? 2 : 1) : 0);
-  const header = (n: string) => headers.find((h) => h.key === n)?.value;
+  const header = (n: string): string | undefined => {
+    for (const h of headers) if (h.key === n) return h.value;
+    return undefined;
+  };
 
   // How long is the body?
   const te = header('transfer-encoding')?.toLowerCase();
@@ -499,13 +601,14 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         const prev = requestCount(st);
         addRequest(ctx, st, ctx.num, keptUri(ctx, fullUri || fl.uri), fl.method);
         memo.requestNumber = prev + 1;
-        if (prev > 0) memo.prevRequest = requestAt(st, prev - 1).frame;
+        if (prev > 0) memo.prevRequest = requestFrame(st, prev - 1);
         if (header('upgrade')?.toLowerCase() === 'websocket') st.upgradeRequested = true;
       } else {
         st.responses++;
         memo.responseNumber = st.responses;
         const i = st.responses - 1;
-        if (i < requestCount(st) && requestAt(st, i).frame !== 0) memo.request = requestAt(st, i);
+        if (i < requestCount(st) && requestFrame(st, i) !== 0) memo.request = requestAt(st, i);
+        dropAnswered(ctx, st);
         if (fl.code === 101 && header('upgrade')?.toLowerCase().includes('websocket')) {
           st.websocketFrom = ctx.num + 1;
           (st.websocketHistory ??= []).push([ctx.num, st.websocketFrom]);
@@ -523,43 +626,46 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     if (!ctx.visited) ctx.setMemo(memoKey, encodeMessage(memo));
   }
 
-  const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.enabled ? httpProto.label : undefined);
-  if (tree.enabled) {
+  const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);
+  if (item.wantsAny(hfHttp)) {
+    const labels = item.labels;
     if (le >= 0) {
       const lineLen = le + 1 - off;
       const raw = ascii(tvb, off, lineLen);
-      const fli = item.add(hfWs.text, tvb, off, lineLen, null, escapeString(raw));
+      const fli = item.add(hfWs.text, tvb, off, lineLen, null, labels ? escapeString(raw) : undefined);
       // The expert message is the line itself, CR LF included (tshark escapes it when printing),
       // cut to the 239 characters tshark's expert text holds.
       addExpert(fli, tvb, off, lineLen, Severity.Chat, GROUPS.Sequence, raw.slice(0, 239), hfHttp.chat);
       if (fl.kind === 'request') {
-        fli.add(hfHttp.method, tvb, off, fl.method.length, fl.method, `Request Method: ${fl.method}`);
+        fli.add(hfHttp.method, tvb, off, fl.method.length, fl.method, labels ? `Request Method: ${fl.method}` : undefined);
         const uOff = off + fl.method.length + 1;
-        const uri = fli.add(hfHttp.uri, tvb, uOff, fl.uri.length, fl.uri, `Request URI: ${fl.uri}`);
+        const uri = fli.add(hfHttp.uri, tvb, uOff, fl.uri.length, fl.uri, labels ? `Request URI: ${fl.uri}` : undefined);
         const q = fl.uri.indexOf('?');
         if (q >= 0) {
-          uri.add(hfHttp.uriPath, tvb, uOff, q, fl.uri.slice(0, q), `Request URI Path: ${fl.uri.slice(0, q)}`);
+          uri.add(hfHttp.uriPath, tvb, uOff, q, fl.uri.slice(0, q), labels ? `Request URI Path: ${fl.uri.slice(0, q)}` : undefined);
           const query = fl.uri.slice(q + 1);
-          const qi = uri.add(hfHttp.uriQuery, tvb, uOff + q + 1, query.length, query, `Request URI Query: ${query}`);
+          const qi = uri.add(hfHttp.uriQuery, tvb, uOff + q + 1, query.length, query, labels ? `Request URI Query: ${query}` : undefined);
           let pOff = uOff + q + 1;
           for (const param of query.split('&')) {
-            qi.add(hfHttp.uriQueryParameter, tvb, pOff, param.length, param, `Request URI Query Parameter: ${param}`);
+            qi.add(hfHttp.uriQueryParameter, tvb, pOff, param.length, param, labels ? `Request URI Query Parameter: ${param}` : undefined);
             pOff += param.length + 1;
           }
         }
-        if (fl.version) fli.add(hfHttp.requestVersion, tvb, uOff + fl.uri.length + 1, fl.version.length, fl.version, `Request Version: ${fl.version}`);
+        if (fl.version) fli.add(hfHttp.requestVersion, tvb, uOff + fl.uri.length + 1, fl.version.length, fl.version, labels ? `Request Version: ${fl.version}` : undefined);
       } else {
-        fli.add(hfHttp.responseVersion, tvb, off, fl.version.length, fl.version, `Response Version: ${fl.version}`);
-        fli.add(hfHttp.code, tvb, off + 9, 3, fl.code, `Status Code: ${fl.code}`);
+        fli.add(hfHttp.responseVersion, tvb, off, fl.version.length, fl.version, labels ? `Response Version: ${fl.version}` : undefined);
+        fli.add(hfHttp.code, tvb, off + 9, 3, fl.code, labels ? `Status Code: ${fl.code}` : undefined);
         const desc = STATUS_TEXT[fl.code] ?? 'Unknown';
-        fli.addGenerated(hfHttp.codeDesc, tvb, off + 9, 3, desc, `Status Code Description: ${desc}`);
-        fli.add(hfHttp.phrase, tvb, off + 13, fl.phrase.length, fl.phrase, `Response Phrase: ${fl.phrase}`);
+        fli.addGenerated(hfHttp.codeDesc, tvb, off + 9, 3, desc, labels ? `Status Code Description: ${desc}` : undefined);
+        fli.add(hfHttp.phrase, tvb, off + 13, fl.phrase.length, fl.phrase, labels ? `Response Phrase: ${fl.phrase}` : undefined);
       }
     }
     const lineDef = fl.kind === 'request' ? hfHttp.requestLine : hfHttp.responseLine;
-    for (const h of headers) {
-      const lineText = ascii(tvb, h.start, h.len);
-      const shown = escapeString(lineText);
+    const lines = labels || item.wants(lineDef);
+    for (const h of all ? headers : []) {
+      // The line's text is the label and the value of the request or response line item.
+      const lineText = lines ? ascii(tvb, h.start, h.len) : '';
+      const shown = labels ? escapeString(lineText) : undefined;
       const def = HEADER_FIELDS[h.key];
       if (def) {
         const hi = item.add(def, tvb, h.start, h.len, h.value, shown);
@@ -567,38 +673,38 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         if (def === hfHttp.cookie) {
           for (const pair of h.value.split(';')) {
             const v = pair.trim();
-            if (v) hi.add(hfHttp.cookiePair, tvb, h.start, h.len, v, `Cookie pair: ${v}`);
+            if (v) hi.add(hfHttp.cookiePair, tvb, h.start, h.len, v, labels ? `Cookie pair: ${v}` : undefined);
           }
         }
         if (def === hfHttp.authorization && /^basic /i.test(h.value)) {
           const creds = basicCredentials(h.value.slice(6).trim());
-          if (creds !== undefined) hi.add(hfHttp.authbasic, tvb, h.start, h.len, creds, `Credentials: ${creds}`);
+          if (creds !== undefined) hi.add(hfHttp.authbasic, tvb, h.start, h.len, creds, labels ? `Credentials: ${creds}` : undefined);
         }
         if (def === hfHttp.contentLengthHeader && /^\d+$/.test(h.value)) {
-          hi.addGenerated(hfHttp.contentLength, tvb, h.start, h.len, BigInt(h.value), `Content length: ${h.value}`);
+          hi.addGenerated(hfHttp.contentLength, tvb, h.start, h.len, BigInt(h.value), labels ? `Content length: ${h.value}` : undefined);
         }
       } else {
         item.add(lineDef, tvb, h.start, h.len, lineText, shown);
       }
     }
-    if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)));
+    if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, labels ? escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)) : undefined);
     if (fl.kind === 'request') {
-      if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, `Full request URI: ${fullUri}`);
+      if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, labels ? `Full request URI: ${fullUri}` : undefined);
       item.addHidden(hfHttp.request, tvb, off, 0, true);
       const n = memo.requestNumber ?? 1;
-      item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, `HTTP request ${n}/${n}`);
-      if (memo.prevRequest !== undefined) item.addGenerated(hfHttp.prevRequestIn, tvb, off, 0, memo.prevRequest, `Prev request in frame: ${memo.prevRequest}`);
+      item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${n}` : undefined);
+      if (memo.prevRequest !== undefined) item.addGenerated(hfHttp.prevRequestIn, tvb, off, 0, memo.prevRequest, labels ? `Prev request in frame: ${memo.prevRequest}` : undefined);
     } else {
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
-      item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, `HTTP response ${n}/${n}`);
+      item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${n}` : undefined);
       if (memo.request && tcp) {
         const st = streamState(ctx, tcp.stream);
         const sent = memo.request.timeNs;
         const dt = sent === undefined ? ctx.times!.between(ctx.num, memo.request.frame) : bigNs(nsSub(nsSince(st.epochSec!, ctx.frame.tsSec, ctx.frame.tsNsec), sent));
-        item.addGenerated(hfHttp.time, tvb, off, 0, dt, `Time since request: ${formatRelativeTime(dt)} seconds`);
-        item.addGenerated(hfHttp.requestIn, tvb, off, 0, memo.request.frame, `Request in frame: ${memo.request.frame}`);
-        if (memo.request.uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, memo.request.uri, `Request URI: ${memo.request.uri}`);
+        item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
+        item.addGenerated(hfHttp.requestIn, tvb, off, 0, memo.request.frame, labels ? `Request in frame: ${memo.request.frame}` : undefined);
+        if (memo.request.uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, memo.request.uri, labels ? `Request URI: ${memo.request.uri}` : undefined);
       }
     }
   }
@@ -617,7 +723,9 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     const r = decodeContent(coding, slice(btvb, bOff, bEnd - bOff));
     const name = coding.trim().toLowerCase();
     if (r.ok && name !== 'identity') {
-      if (item.enabled) item.add(hfWs.text, btvb, bOff, bEnd - bOff, null, `Content-encoded entity body (${name}): ${bEnd - bOff} bytes -> ${r.bytes.length} bytes`);
+      if (item.wants(hfWs.text)) {
+        item.add(hfWs.text, btvb, bOff, bEnd - bOff, null, item.labels ? `Content-encoded entity body (${name}): ${bEnd - bOff} bytes -> ${r.bytes.length} bytes` : undefined);
+      }
       btvb = ctx.addSource(`Uncompressed entity body (${r.bytes.length} bytes)`, r.bytes);
       bOff = 0;
       bEnd = r.bytes.length;
@@ -628,12 +736,14 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   }
   if (bEnd > bOff) {
     const len = bEnd - bOff;
-    if (item.enabled) {
+    if (item.wants(hfHttp.fileData)) {
       // tshark's string stops at the first NUL byte.
-      item.add(hfHttp.fileData, btvb, bOff, len, fileDataText(slice(btvb, bOff, len)), `File Data: ${len} byte${len === 1 ? '' : 's'}`);
+      item.add(hfHttp.fileData, btvb, bOff, len, fileDataText(slice(btvb, bOff, len)), item.labels ? `File Data: ${len} byte${len === 1 ? '' : 's'}` : undefined);
+    } else if (item.enabled) {
+      ensure(btvb, bOff, len);
     }
     const ctype = header('content-type');
-    const media = ctype?.split(';')[0]!.trim().toLowerCase();
+    const media = ctype === undefined ? undefined : mediaType(ctype);
     if (media) ctx.cols.appendInfo(` (${media})`);
     if (media && isTextMedia(media)) {
       dissectTextLines(btvb, bOff, bEnd, ctx, tree, media);
@@ -651,9 +761,29 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   return bodyEnd - off;
 }
 
-/** Media types tshark shows as Line-based text data. */
-function isTextMedia(ctype: string): boolean {
-  const t = ctype.split(';')[0]!.trim().toLowerCase();
+/**
+ * The text of b[from, to) with surrounding white space removed, as String.prototype.trim leaves
+ * the decoded text: the bytes that decode to JavaScript white space are 0x09-0x0d, 0x20 and 0xa0.
+ */
+function trimmedValue(tvb: Tvb, from: number, to: number): string {
+  const b = tvb.bytes;
+  while (from < to && isSpaceByte(b[from]!)) from++;
+  while (to > from && isSpaceByte(b[to - 1]!)) to--;
+  return asciiRepeated(tvb, from, to - from);
+}
+
+function isSpaceByte(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/** The media type of a Content-Type value, lower-cased, without its parameters. */
+function mediaType(ctype: string): string {
+  const semi = ctype.indexOf(';');
+  return (semi < 0 ? ctype : ctype.slice(0, semi)).trim().toLowerCase();
+}
+
+/** Media types (as mediaType gives them) tshark shows as Line-based text data. */
+function isTextMedia(t: string): boolean {
   return t.startsWith('text/') || t === 'application/x-javascript' || t === 'application/javascript' || t === 'application/x-ns-proxy-autoconfig';
 }
 
@@ -715,7 +845,8 @@ function fullRequestUri(uri: string, host: string | undefined, ctx: PacketContex
 function dechunk(tvb: Tvb, off: number, end: number, item: Tree, kind: 'request' | 'response'): Uint8Array {
   const b = tvb.bytes;
   const parts: Uint8Array[] = [];
-  const ct = item.enabled ? item.add(hfWs.text, tvb, off, end - off, null, `HTTP chunked ${kind}`) : item;
+  const shown = item.wantsAny(hfHttp);
+  const ct = shown ? item.add(hfWs.text, tvb, off, end - off, null, `HTTP chunked ${kind}`) : item;
   let p = off;
   while (p < end) {
     const e = lineEnd(b, p, end);
@@ -724,7 +855,7 @@ function dechunk(tvb: Tvb, off: number, end: number, item: Tree, kind: 'request'
     if (!Number.isFinite(size) || size < 0) break;
     const dataStart = e + 1;
     if (size === 0) {
-      if (ct.enabled) {
+      if (shown) {
         const last = ct.add(hfWs.text, tvb, p, dataStart - p, null, 'End of chunked encoding');
         last.add(hfHttp.chunkSize, tvb, p, dataStart - p, 0, 'Chunk size: 0 octets');
         if (dataStart < end) ct.add(hfWs.text, tvb, dataStart, end - dataStart, null, escapeString(ascii(tvb, dataStart, end - dataStart)));
@@ -736,7 +867,7 @@ function dechunk(tvb: Tvb, off: number, end: number, item: Tree, kind: 'request'
     let q = dataEnd;
     if (b[q] === 0x0d) q++;
     if (b[q] === 0x0a) q++;
-    if (ct.enabled) {
+    if (shown) {
       const c = ct.add(hfWs.text, tvb, p, q - p, null, `Data chunk (${size} octets)`);
       c.add(hfHttp.chunkSize, tvb, p, dataStart - p, size, `Chunk size: ${size} octets`);
       c.add(hfHttp.chunkData, tvb, dataStart, dataEnd - dataStart, slice(tvb, dataStart, dataEnd - dataStart));

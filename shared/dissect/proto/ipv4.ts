@@ -7,7 +7,7 @@ import { addExpert, GROUPS, hfWs, Severity } from '../expert.js';
 import { fields } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
-import type { Tree } from '../tree.js';
+import { NULL_TREE, type Tree } from '../tree.js';
 import { u16, u32, u8, type Tvb } from '../tvb.js';
 import { ipv4Text } from '../../format/address-text.js';
 import { bitfieldPrefix } from '../../format/tree-text.js';
@@ -122,27 +122,19 @@ export interface IpPacketFlags {
  * hash is kept) in the conversation tables keyed by address text.
  */
 function addressText(v: number): string {
-  // The last two addresses first: consecutive packets are mostly the same two hosts.
-  if (v === lastAddress[0]) return lastText[0]!;
-  if (v === lastAddress[1]) return lastText[1]!;
-  let text = addressTexts.get(v);
-  if (text === undefined) {
-    if (addressTexts.size >= TEXT_CACHE_MAX) addressTexts.clear();
-    text = ipv4Text(v);
-    addressTexts.set(v, text);
-  }
-  lastAddress[1] = lastAddress[0]!;
-  lastText[1] = lastText[0]!;
-  lastAddress[0] = v;
-  lastText[0] = text;
+  // A table by a few bits of the address (no map to hash into): an address whose slot another
+  // took meanwhile is made again, which is rare with this many slots.
+  const slot = (v ^ (v >>> 12) ^ (v >>> 24)) & (ADDRESS_SLOTS - 1);
+  if (slotAddress[slot] === v) return slotText[slot]!;
+  const text = ipv4Text(v);
+  slotAddress[slot] = v;
+  slotText[slot] = text;
   return text;
 }
 
-const lastAddress = [-1, -1];
-const lastText = ['', ''];
-
-const addressTexts = new Map<number, string>();
-const TEXT_CACHE_MAX = 16384;
+const ADDRESS_SLOTS = 4096;
+const slotAddress = new Float64Array(ADDRESS_SLOTS).fill(-1);
+const slotText: string[] = new Array<string>(ADDRESS_SLOTS).fill('');
 
 export function ipFlags(ctx: PacketContext): IpPacketFlags {
   return ctx.ipFlags;
@@ -189,27 +181,30 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
   const vhl = u8(tvb, offset);
   const hlen = (vhl & 0x0f) * 4;
   const t = ctx.enter(ipProto, tree, tvb, offset, hlen);
-  if (t.enabled) t.setText(ipProto.label);
-  const versionItem = t.add(hfIp.version, tvb, offset, 1, vhl >> 4);
+  if (t.labels) t.setText(ipProto.label);
+  // Where IPv4's own items go: nowhere on a filter's pruned tree that names none of them.
+  const items = t.wantsAny(hfIp) ? t : NULL_TREE;
+  const versionItem = items.add(hfIp.version, tvb, offset, 1, vhl >> 4);
   if (vhl >> 4 !== 4) {
     ctx.cols.setInfo(`Bogus IPv4 version (${vhl >> 4}, must be 4)`);
     addExpert(versionItem, tvb, offset, 1, Severity.Error, GROUPS.Malformed, 'Bogus IPv4 version', hfIp.bogusIpVersion);
     if (vhl >> 4 === 6) ctx.dispatch('ethertype', 0x86dd, tvb, offset, end, tree);
     return end - offset;
   }
-  const hdrBits = `.... ${((vhl & 0x0f) >> 3) & 1}${((vhl & 0x0f) >> 2) & 1}${((vhl & 0x0f) >> 1) & 1}${vhl & 1}`;
+  const hdrBits = (): string => `.... ${((vhl & 0x0f) >> 3) & 1}${((vhl & 0x0f) >> 2) & 1}${((vhl & 0x0f) >> 1) & 1}${vhl & 1}`;
   if (hlen < IPH_MIN_LEN) {
     ctx.cols.setInfo(`Bogus IP header length (${hlen}, must be at least ${IPH_MIN_LEN})`);
-    const item = t.add(hfIp.hdrLen, tvb, offset, 1, hlen, t.enabled ? `${hdrBits} = Header Length: ${hlen} bytes (bogus, must be at least ${IPH_MIN_LEN})` : undefined);
+    const item = items.add(hfIp.hdrLen, tvb, offset, 1, hlen, t.labels ? `${hdrBits()} = Header Length: ${hlen} bytes (bogus, must be at least ${IPH_MIN_LEN})` : undefined);
     addExpert(item, tvb, offset, 1, Severity.Error, GROUPS.Malformed, `Bogus IP header length (${hlen}, must be at least ${IPH_MIN_LEN})`, hfIp.bogusHeaderLength);
     return end - offset;
   }
-  t.add(hfIp.hdrLen, tvb, offset, 1, hlen, t.enabled ? `${hdrBits} = Header Length: ${hlen} bytes (${hlen >> 2})` : undefined);
+  items.add(hfIp.hdrLen, tvb, offset, 1, hlen, t.labels ? `${hdrBits()} = Header Length: ${hlen} bytes (${hlen >> 2})` : undefined);
 
   const tos = u8(tvb, offset + 1);
-  if (t.enabled) {
-    const ds = t.add(hfIp.dsfield, tvb, offset + 1, 1, tos,
-      `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${DSCP_SHORT[tos >> 2] ?? 'Unknown'}, ECN: ${ECN_SHORT[tos & 3]})`);
+  if (items.enabled) {
+    const ds = t.add(hfIp.dsfield, tvb, offset + 1, 1, tos, t.labels
+      ? `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${DSCP_SHORT[tos >> 2] ?? 'Unknown'}, ECN: ${ECN_SHORT[tos & 3]})`
+      : undefined);
     ds.add(hfIp.dscp, tvb, offset + 1, 1, tos >> 2);
     ds.add(hfIp.ecn, tvb, offset + 1, 1, tos & 3);
   }
@@ -223,15 +218,15 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
   if (ipLen === 0) {
     // Wireshark assumes TCP segmentation offload zeroed the field and uses the captured datagram's size.
     ipLen = layerReported;
-    lenItem = t.addGenerated(hfIp.len, tvb, offset + 2, 2, ipLen,
-      t.enabled ? `Total Length: ${ipLen} bytes (reported as 0, presumed to be because of "TCP segmentation offload" (TSO))` : undefined);
+    lenItem = items.addGenerated(hfIp.len, tvb, offset + 2, 2, ipLen,
+      t.labels ? `Total Length: ${ipLen} bytes (reported as 0, presumed to be because of "TCP segmentation offload" (TSO))` : undefined);
   } else if (ipLen < hlen) {
     ctx.cols.setInfo(`Bogus IP length (${ipLen}, less than header length ${hlen})`);
-    const item = t.add(hfIp.len, tvb, offset + 2, 2, ipLen, t.enabled ? `Total Length: ${ipLen} bytes (bogus, less than header length ${hlen})` : undefined);
+    const item = items.add(hfIp.len, tvb, offset + 2, 2, ipLen, t.labels ? `Total Length: ${ipLen} bytes (bogus, less than header length ${hlen})` : undefined);
     addExpert(item, tvb, offset + 2, 2, Severity.Error, GROUPS.Malformed, 'Bogus IP length', hfIp.bogusIpLength);
     return end - offset;
   } else {
-    lenItem = t.add(hfIp.len, tvb, offset + 2, 2, ipLen);
+    lenItem = items.add(hfIp.len, tvb, offset + 2, 2, ipLen);
   }
   if (ipLen > layerReported) {
     if (!inError) addExpert(lenItem, tvb, offset + 2, 2, Severity.Error, GROUPS.Protocol, `IPv4 total length exceeds packet length (${layerReported} bytes)`, hfIp.bogusIpLength);
@@ -241,31 +236,32 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
   }
 
   const id = u16(tvb, offset + 4);
-  t.add(hfIp.id, tvb, offset + 4, 2, id);
+  items.add(hfIp.id, tvb, offset + 4, 2, id);
   const off = u16(tvb, offset + 6);
   const flags = off >> 13;
   const fragOffset = (off & 0x1fff) * 8;
-  if (t.enabled) {
-    const f = t.add(hfIp.flags, tvb, offset + 6, 1, flags, `${bitfieldPrefix(hfIp.flags, flags)} = ${flagsText(flags)}`);
+  if (items.enabled) {
+    const labels = t.labels;
+    const f = t.add(hfIp.flags, tvb, offset + 6, 1, flags, labels ? `${bitfieldPrefix(hfIp.flags, flags)} = ${flagsText(flags)}` : undefined);
     f.add(hfIp.rb, tvb, offset + 6, 1, (flags & 4) !== 0);
     f.add(hfIp.df, tvb, offset + 6, 1, (flags & 2) !== 0);
     f.add(hfIp.mf, tvb, offset + 6, 1, (flags & 1) !== 0);
-    t.add(hfIp.fragOffset, tvb, offset + 6, 2, off & 0x1fff, `${bitfieldPrefix(hfIp.fragOffset, off & 0x1fff)} = Fragment Offset: ${fragOffset}`);
+    t.add(hfIp.fragOffset, tvb, offset + 6, 2, off & 0x1fff, labels ? `${bitfieldPrefix(hfIp.fragOffset, off & 0x1fff)} = Fragment Offset: ${fragOffset}` : undefined);
   }
   const ttl = u8(tvb, offset + 8);
-  const ttlItem = t.add(hfIp.ttl, tvb, offset + 8, 1, ttl);
+  const ttlItem = items.add(hfIp.ttl, tvb, offset + 8, 1, ttl);
   const proto = u8(tvb, offset + 9);
-  t.add(hfIp.proto, tvb, offset + 9, 1, proto);
+  items.add(hfIp.proto, tvb, offset + 9, 1, proto);
   const sum = u16(tvb, offset + 10);
-  t.add(hfIp.checksum, tvb, offset + 10, 2, sum, t.enabled ? `Header Checksum: 0x${sum.toString(16).padStart(4, '0')} [validation disabled]` : undefined);
-  t.addGenerated(hfIp.checksumStatus, tvb, offset + 10, 0, 2, checksumStatusText(hfIp.checksumStatus, 2));
+  items.add(hfIp.checksum, tvb, offset + 10, 2, sum, t.labels ? `Header Checksum: 0x${sum.toString(16).padStart(4, '0')} [validation disabled]` : undefined);
+  items.addGenerated(hfIp.checksumStatus, tvb, offset + 10, 0, 2, checksumStatusText(hfIp.checksumStatus, 2));
 
   const src = u32(tvb, offset + 12);
   const srcText = addressText(src);
   ctx.netSrc = srcText;
   ctx.netSrcKey = src;
   ctx.cols.src = srcText;
-  if (t.enabled) {
+  if (items.enabled) {
     t.add(hfIp.src, tvb, offset + 12, 4, src);
     t.addHidden(hfIp.addr, tvb, offset + 12, 4, src);
     t.addHidden(hfIp.srcHost, tvb, offset + 12, 4, srcText);
@@ -296,7 +292,7 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
     addExpert(ttlItem, tvb, offset + 8, 1, Severity.Note, GROUPS.Sequence, `"Time To Live" only ${ttl}`, hfIp.ttlTooSmall);
   }
 
-  if (t.enabled) {
+  if (items.enabled) {
     if (routeDst >= 0) {
       const cur = u32(tvb, offset + 16);
       t.add(hfIp.curRt, tvb, offset + 16, 4, cur);
@@ -307,11 +303,11 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
       t.addHidden(hfIp.dstHost, tvb, offset + 16, 4, dstText);
       t.addHidden(hfIp.host, tvb, offset + 16, 4, dstText);
     }
-    t.setText(`${ipProto.label}, Src: ${srcText}, Dst: ${dstText}`);
   }
+  if (t.labels) t.setText(`${ipProto.label}, Src: ${srcText}, Dst: ${dstText}`);
   if (hlen > IPH_MIN_LEN) {
     const optLen = hlen - IPH_MIN_LEN;
-    const opts = t.add(hfWs.text, tvb, offset + IPH_MIN_LEN, optLen, null, `Options: (${optLen} bytes)`);
+    const opts = t.add(hfWs.text, tvb, offset + IPH_MIN_LEN, optLen, null, t.labels ? `Options: (${optLen} bytes)` : undefined);
     const addFinalDst = (item: Tree, at: number): void => {
       item.add(hfIp.dst, tvb, at, 4, dst);
       item.addHidden(hfIp.addr, tvb, at, 4, dst);
@@ -319,7 +315,7 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
       item.addHidden(hfIp.host, tvb, at, 4, dstText);
     };
     const names = dissectIpOptions(opts, tvb, offset + IPH_MIN_LEN, optLen, routeDst >= 0 ? { offset: routeDst, add: addFinalDst } : undefined);
-    if (opts.enabled && names.length) opts.appendText(', ' + names.join(', '));
+    if (opts.labels && names.length) opts.appendText(', ' + names.join(', '));
   }
 
   ctx.ipProto = proto;

@@ -1,13 +1,15 @@
 /**
  * What TCP keeps per frame for revisits, in typed-array columns indexed by frame
- * number: 30 bytes for an ordinary segment, instead of an analysis object with
- * BigInts, a flags object and a payload plan per frame. Times are not stored: they
- * are the differences between frame timestamps the dissection keeps anyway (the
- * stream's first segment, the previous one, the acknowledged one). The rare segment
+ * number: 12 to 20 bytes for an ordinary segment (the stream, count and plan columns
+ * are as narrow as their values), instead of an analysis object with BigInts, a
+ * flags object and a payload plan per frame. Times are not stored: they are the
+ * differences between frame timestamps the dissection keeps anyway (the stream's
+ * first segment, the previous one, the acknowledged one); nor are relative sequence
+ * numbers: they are the header's less its flow's base, kept once per flow. The rare segment
  * the columns cannot hold exactly (a retransmission's RTO, a duplicate ACK, a partial
  * overlap, an unusual payload plan) keeps its objects in a side table.
  */
-import type { FrameTimes } from '../frame-store.js';
+import { fitUint, type FrameTimes, type UintColumn } from '../frame-store.js';
 import type { Ns } from '../ns.js';
 import type { Dissector } from '../registry.js';
 import type { SourcePart } from '../tvb.js';
@@ -22,6 +24,7 @@ export interface TcpMemo {
 
 /** The header values a stored record is decoded against (the same bytes give the same values). */
 export interface SegmentHeader {
+  readonly seq: number;
   readonly ack: number;
   readonly flags: number;
   readonly seglen: number;
@@ -38,6 +41,10 @@ const WINSCALE_SHIFT = 8; // 5 bits: winScale + 2
 const FLAGS_SHIFT = 13; // 11 bits, FLAG_NAMES order
 const DUPLICATE_DATA = 1 << 24;
 const FIN_SHIFT = 25; // 2 bits: 1 active, 2 passive
+/** relSeq and ackBase are not the flows' bases applied to the header: they are in `odd*`. */
+const ODD_BASES = 1 << 27;
+/** The other direction's base was not known yet (ackBase 0). */
+const NO_ACK_BASE = 1 << 28;
 
 /** The boolean analysis flags a column can hold, in bit order. */
 const FLAG_NAMES = [
@@ -58,7 +65,6 @@ const PLAN_ASIDE = 4;
 /** One step: a PDU reassembled from several frames, its parts packed in `reasmParts`. */
 const PLAN_REASM = 5;
 
-const NO_PUSH = -1;
 /** A distance back to an earlier frame too large for 16 bits: the frame numbers are in `far`. */
 const FAR = 0xffff;
 /** Dissector indexes a plan code has room for. */
@@ -70,20 +76,29 @@ const flagsByBits: (AnalysisFlags | undefined)[] = [];
 
 export class TcpFrames {
   private bits = new Uint32Array(INITIAL);
-  private stream = new Uint32Array(INITIAL);
-  private relSeq = new Uint32Array(INITIAL);
-  private ackBase = new Uint32Array(INITIAL);
+  private stream: UintColumn = new Uint8Array(INITIAL);
+  /**
+   * Each flow's (stream * 2 + direction) sequence base as its first segment set it; NaN while
+   * unknown. A segment's relSeq is its header's seq less its flow's base, its ackBase the other
+   * flow's: nothing per segment, unless a base changed (a new SYN), then `odd*` hold them.
+   */
+  private flowBases = new Float64Array(INITIAL).fill(NaN);
+  /** Frames (ascending) whose relSeq and ackBase are kept as they are. */
+  private oddFrames: Uint32Array = new Uint32Array(64);
+  private oddRelSeq: Uint32Array = new Uint32Array(64);
+  private oddAckBase: Uint32Array = new Uint32Array(64);
+  private oddCount = 0;
   /** How many frames back the stream's previous segment is (FAR: in `far`). */
   private prevBack = new Uint16Array(INITIAL);
   /** How many frames back the acknowledged segment is; 0 when none (FAR: in `far`). */
   private acksBack = new Uint16Array(INITIAL);
   /** Distances that do not fit 16 bits, by frame: [previous, acknowledged]. */
   private readonly far = new Map<number, [prev: number, acks: number]>();
-  /** -1 when absent. */
-  private bytesInFlight = new Int32Array(INITIAL);
-  private pushBytes = new Int32Array(INITIAL);
+  /** The value + 1; 0 when absent. */
+  private bytesInFlight: UintColumn = new Uint8Array(INITIAL);
+  private pushBytes: UintColumn = new Uint8Array(INITIAL);
   /** Plan code (low 3 bits) and the dissector's index above them. */
-  private plan = new Uint16Array(INITIAL);
+  private plan: UintColumn = new Uint8Array(INITIAL);
   /** Whole records the columns cannot hold. */
   private readonly aside = new Map<number, TcpMemo>();
   /** Plans the columns cannot hold, for frames whose analysis is in the columns. */
@@ -109,19 +124,18 @@ export class TcpFrames {
     return (frame < this.bits.length && (this.bits[frame]! & PRESENT) !== 0) || this.aside.has(frame);
   }
 
-  /** Keep a first-pass analysis (the payload plan follows with savePlan once known). */
-  save(frame: number, a: SegmentAnalysis): void {
+  /** Keep a first-pass analysis of a segment whose header has sequence number `seq` (the payload plan follows with savePlan). */
+  save(frame: number, a: SegmentAnalysis, seq: number): void {
     this.noteStream(frame, a);
-    const bits = this.encodeBits(a);
+    let bits = this.encodeBits(a);
     if (bits === undefined) {
       this.aside.set(frame, { a, plan: NO_STEPS });
       return;
     }
     if (frame >= this.bits.length) this.grow(frame);
+    bits |= this.encodeBases(frame, a, seq);
     this.bits[frame] = bits;
-    this.stream[frame] = a.stream;
-    this.relSeq[frame] = a.relSeq;
-    this.ackBase[frame] = a.ackBase;
+    (this.stream = fitUint(this.stream, this.stream.length, a.stream))[frame] = a.stream;
     const prevBack = frame - a.prevFrame;
     const acksBack = a.acksFrame === undefined ? 0 : frame - a.acksFrame;
     if (prevBack < FAR && acksBack < FAR) {
@@ -131,8 +145,10 @@ export class TcpFrames {
       this.prevBack[frame] = FAR;
       this.far.set(frame, [a.prevFrame, a.acksFrame ?? 0]);
     }
-    this.bytesInFlight[frame] = a.bytesInFlight ?? -1;
-    this.pushBytes[frame] = a.pushBytes ?? NO_PUSH;
+    const bif = a.bytesInFlight === undefined ? 0 : a.bytesInFlight + 1;
+    const push = a.pushBytes === undefined ? 0 : a.pushBytes + 1;
+    (this.bytesInFlight = fitUint(this.bytesInFlight, this.bytesInFlight.length, bif))[frame] = bif;
+    (this.pushBytes = fitUint(this.pushBytes, this.pushBytes.length, push))[frame] = push;
     this.plan[frame] = PLAN_NONE;
   }
 
@@ -147,7 +163,7 @@ export class TcpFrames {
       this.plan[frame] = PLAN_ASIDE;
       this.asidePlans.set(frame, plan);
     } else {
-      this.plan[frame] = code;
+      (this.plan = fitUint(this.plan, this.plan.length, code))[frame] = code;
     }
   }
 
@@ -171,11 +187,66 @@ export class TcpFrames {
     }
   }
 
+  /** The bits saying how relSeq and ackBase come back from the flows' bases (keeping them aside when they do not). */
+  private encodeBases(frame: number, a: SegmentAnalysis, seq: number): number {
+    const own = a.stream * 2 + a.direction;
+    if (own + 1 >= this.flowBases.length) {
+      const grown = new Float64Array(Math.max(own + 2, this.flowBases.length * 2)).fill(NaN);
+      grown.set(this.flowBases);
+      this.flowBases = grown;
+    }
+    const other = own ^ 1;
+    const base = (seq - a.relSeq) >>> 0;
+    if (Number.isNaN(this.flowBases[own]!)) this.flowBases[own] = base;
+    // An ackBase of 0 while the other flow's base is unknown: the analysis did not know it either.
+    const otherBase = this.flowBases[other]!;
+    let bits = 0;
+    if (Number.isNaN(otherBase)) {
+      if (a.ackBase === 0) bits |= NO_ACK_BASE;
+      else this.flowBases[other] = a.ackBase;
+    }
+    if (this.flowBases[own] === base && (bits & NO_ACK_BASE || this.flowBases[other] === a.ackBase)) return bits;
+    this.keepOdd(frame, a.relSeq, a.ackBase);
+    return ODD_BASES;
+  }
+
+  private keepOdd(frame: number, relSeq: number, ackBase: number): void {
+    let k = this.oddCount;
+    // A frame saved twice (two TCP layers): its last analysis wins, as in the columns.
+    if (k > 0 && this.oddFrames[k - 1] === frame) k--;
+    else if (k === this.oddFrames.length) {
+      const widen = (a: Uint32Array): Uint32Array => {
+        const b = new Uint32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.oddFrames = widen(this.oddFrames);
+      this.oddRelSeq = widen(this.oddRelSeq);
+      this.oddAckBase = widen(this.oddAckBase);
+    }
+    this.oddFrames[k] = frame;
+    this.oddRelSeq[k] = relSeq;
+    this.oddAckBase[k] = ackBase;
+    this.oddCount = k + 1;
+  }
+
+  /** Index of `frame` in the odd* arrays (it is there: its bits say so). */
+  private oddIndex(frame: number): number {
+    let lo = 0;
+    let hi = this.oddCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.oddFrames[mid]! < frame) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Bits for the columns, or undefined when the analysis needs the side table. */
   private encodeBits(a: SegmentAnalysis): number | undefined {
     const f = a.flags;
     if (f.rto || f.dupAck || a.overlap !== 0) return undefined;
-    if (a.pushBytes !== undefined && a.pushBytes > 0x7fffffff) return undefined;
+    if (a.pushBytes !== undefined && (a.pushBytes < 0 || a.pushBytes > 0x7fffffff)) return undefined;
     if (a.bytesInFlight !== undefined && (a.bytesInFlight < 0 || a.bytesInFlight > 0x7fffffff)) return undefined;
     if (a.winScale < -2 || a.winScale > 29 || a.completeness > 63 || a.completeness < 0) return undefined;
     if (this.firstFrames[a.stream] !== a.firstFrame) return undefined;
@@ -192,8 +263,10 @@ export class TcpFrames {
 
   private decode(frame: number, bits: number, h: SegmentHeader): SegmentAnalysis {
     const stream = this.stream[frame]!;
-    const relSeq = this.relSeq[frame]!;
-    const ackBase = this.ackBase[frame]!;
+    const own = stream * 2 + (bits & DIRECTION ? 1 : 0);
+    const odd = bits & ODD_BASES ? this.oddIndex(frame) : -1;
+    const relSeq = odd >= 0 ? this.oddRelSeq[odd]! : (h.seq - this.flowBases[own]!) >>> 0;
+    const ackBase = odd >= 0 ? this.oddAckBase[odd]! : bits & NO_ACK_BASE ? 0 : this.flowBases[own ^ 1]!;
     const syn = (h.flags & 0x02) !== 0;
     const fin = (h.flags & 0x01) !== 0;
     const a = new StoredAnalysis(this.times, frame);
@@ -215,9 +288,9 @@ export class TcpFrames {
     const iRtt = this.iRtts[stream];
     if (iRtt !== undefined && frame >= this.iRttFrames[stream]!) a.iRttNs = iRtt;
     const bif = this.bytesInFlight[frame]!;
-    if (bif >= 0) a.bytesInFlight = bif;
+    if (bif > 0) a.bytesInFlight = bif - 1;
     const push = this.pushBytes[frame]!;
-    if (push !== NO_PUSH) a.pushBytes = push;
+    if (push > 0) a.pushBytes = push - 1;
     const finRole = (bits >>> FIN_SHIFT) & 3;
     if (finRole) a.fin = finRole === 1 ? 'active' : 'passive';
     return a;
@@ -325,20 +398,18 @@ export class TcpFrames {
   private grow(frame: number): void {
     let size = this.bits.length;
     while (size <= frame) size = Math.ceil(size * 1.5);
-    const widen = <T extends Uint32Array | Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+    const widen = <T extends Uint32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
       const b = make(size);
       b.set(a);
       return b;
     };
     this.bits = widen(this.bits, (n) => new Uint32Array(n));
-    this.stream = widen(this.stream, (n) => new Uint32Array(n));
-    this.relSeq = widen(this.relSeq, (n) => new Uint32Array(n));
-    this.ackBase = widen(this.ackBase, (n) => new Uint32Array(n));
+    this.stream = fitUint(this.stream, size, 0);
     this.prevBack = widen(this.prevBack, (n) => new Uint16Array(n));
     this.acksBack = widen(this.acksBack, (n) => new Uint16Array(n));
-    this.bytesInFlight = widen(this.bytesInFlight, (n) => new Int32Array(n));
-    this.pushBytes = widen(this.pushBytes, (n) => new Int32Array(n));
-    this.plan = widen(this.plan, (n) => new Uint16Array(n));
+    this.bytesInFlight = fitUint(this.bytesInFlight, size, 0);
+    this.pushBytes = fitUint(this.pushBytes, size, 0);
+    this.plan = fitUint(this.plan, size, 0);
   }
 }
 

@@ -277,15 +277,22 @@ function copyOf(tvb: Tvb, off: number, length: number): Uint8Array {
 }
 
 function addKept(ctx: PacketContext, tcpTree: Tree, kept: Kept): void {
-  if (!kept || !tcpTree.enabled) return;
-  tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, kept.off, kept.len, slice(ctx.frameTvb, kept.off, kept.len),
-    `TCP segment data (${kept.len} byte${kept.len === 1 ? '' : 's'})`);
+  if (kept) addSegmentData(ctx, tcpTree, kept, 'TCP segment data');
 }
 
 function addResent(ctx: PacketContext, tcpTree: Tree, step: { off: number; len: number }): void {
+  addSegmentData(ctx, tcpTree, step, 'Retransmitted TCP segment data');
+}
+
+function addSegmentData(ctx: PacketContext, tcpTree: Tree, at: { off: number; len: number }, what: string): void {
   if (!tcpTree.enabled) return;
-  tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, step.off, step.len, slice(ctx.frameTvb, step.off, step.len),
-    `Retransmitted TCP segment data (${step.len} byte${step.len === 1 ? '' : 's'})`);
+  if (!tcpTree.wants(hfTcpReasm.segmentData)) {
+    // Where the bytes are not there the full tree's item ends the layer: so it must on a pruned tree.
+    ensure(ctx.frameTvb, at.off, at.len);
+    return;
+  }
+  tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, at.off, at.len, slice(ctx.frameTvb, at.off, at.len),
+    tcpTree.labels ? `${what} (${at.len} byte${at.len === 1 ? '' : 's'})` : undefined);
 }
 
 function neededFor(have: number, more: number): number {
@@ -302,15 +309,13 @@ interface RunResult {
 function runReassembled(ctx: PacketContext, step: Extract<Step, { kind: 'reasm' }>, parent: Tree, tcpTree: Tree, meta: SegmentMeta, key: string): RunResult {
   const bytes = step.bytes ?? rebuild(ctx, step.parts);
   const len = bytes.length;
-  if (tcpTree.enabled && step.chunkLength > 0) {
-    tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, step.chunkOffset, step.chunkLength, slice(ctx.frameTvb, step.chunkOffset, step.chunkLength),
-      `TCP segment data (${step.chunkLength} byte${step.chunkLength === 1 ? '' : 's'})`);
-  }
+  if (step.chunkLength > 0) addKept(ctx, tcpTree, { off: step.chunkOffset, len: step.chunkLength });
   const sourceCount = ctx.sources.length;
   const rtvb = ctx.addSource(`Reassembled TCP (${len} bytes)`, bytes, step.parts);
   // The application's items go to a holding node first: if it asks for still more, nothing of
   // this attempt is shown; if not, the segment list goes before them, as tshark orders it.
-  const held = parent.enabled ? new TreeNode(hfTcpReasm.segments, rtvb.source, 0, 0, null) : undefined;
+  // Of the parent's kind: a filter's pruned tree holds only what it keeps.
+  const held = parent.detached(hfTcpReasm.segments, rtvb.source) ?? undefined;
   const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, true, true, meta.fin, tcpTree, key);
   const protoLen = ctx.protocols.length;
   ctx.call(step.fn, rtvb, 0, len, held ?? parent, p);
@@ -319,18 +324,25 @@ function runReassembled(ctx: PacketContext, step: Extract<Step, { kind: 'reasm' 
     return { request: p.request, protoLen };
   }
   if (held) {
-    const label = `${step.parts.length} Reassembled TCP Segments (${len} bytes): ` + step.parts.map((x) => `#${x.frame}(${x.length})`).join(', ');
-    const seg = parent.addGenerated(hfTcpReasm.segments, rtvb, 0, len, null, label);
-    for (const x of step.parts) {
-      seg.addGenerated(hfTcpReasm.segment, rtvb, x.offset, x.length, x.frame,
-        `Frame: ${x.frame}, payload: ${x.offset}-${x.offset + x.length - 1} (${x.length} byte${x.length === 1 ? '' : 's'})`);
-    }
-    seg.addGenerated(hfTcpReasm.segmentCount, rtvb, 0, len, step.parts.length, `Segment count: ${step.parts.length}`);
-    seg.addGenerated(hfTcpReasm.reassembledLength, rtvb, 0, len, len, `Reassembled TCP length: ${len}`);
-    seg.addGenerated(hfTcpReasm.reassembledData, rtvb, 0, len, bytes);
+    if (parent.wantsAny(hfTcpReasm)) addSegmentList(parent, rtvb, step.parts);
     adopt(parent, held.children ?? []);
   }
   return { request: p.request, protoLen };
+}
+
+/** The segments a reassembled message came from, under `parent`. */
+function addSegmentList(parent: Tree, rtvb: Tvb, parts: readonly SourcePart[]): void {
+  const len = rtvb.bytes.length;
+  const labels = parent.labels;
+  const label = labels ? `${parts.length} Reassembled TCP Segments (${len} bytes): ` + parts.map((x) => `#${x.frame}(${x.length})`).join(', ') : undefined;
+  const seg = parent.addGenerated(hfTcpReasm.segments, rtvb, 0, len, null, label);
+  for (const x of parts) {
+    seg.addGenerated(hfTcpReasm.segment, rtvb, x.offset, x.length, x.frame,
+      labels ? `Frame: ${x.frame}, payload: ${x.offset}-${x.offset + x.length - 1} (${x.length} byte${x.length === 1 ? '' : 's'})` : undefined);
+  }
+  seg.addGenerated(hfTcpReasm.segmentCount, rtvb, 0, len, parts.length, labels ? `Segment count: ${parts.length}` : undefined);
+  seg.addGenerated(hfTcpReasm.reassembledLength, rtvb, 0, len, len, labels ? `Reassembled TCP length: ${len}` : undefined);
+  seg.addGenerated(hfTcpReasm.reassembledData, rtvb, 0, len, rtvb.bytes);
 }
 
 /** Re-attach items built under a holding node to `parent`, keeping their subtrees. */

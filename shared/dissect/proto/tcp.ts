@@ -9,7 +9,7 @@ import { fields, type FieldDef } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
-import { MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
+import { ensure, MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs, nsSince, type Ns } from '../ns.js';
 import { analyseSegment, completenessText, conversationOnly, newTcpSession, Th, type SegmentAnalysis, type TcpSessionState } from './tcp-analysis.js';
@@ -134,6 +134,9 @@ export const hfTcp = fields({
   bogusHeaderLength: none('tcp.bogus_header_length', 'Bogus TCP Header length'),
 });
 
+/** The fields of the header, options and analysis items: all but the ports (added apart, read by most TCP filters). */
+const { srcport: _srcport, dstport: _dstport, port: _port, ...hfTcpBeyondPorts } = hfTcp;
+
 const FLAG_NAMES: [number, string][] = [
   [Th.FIN, 'FIN'], [Th.SYN, 'SYN'], [Th.RST, 'RST'], [Th.PSH, 'PSH'], [Th.ACK, 'ACK'], [Th.URG, 'URG'], [Th.ECE, 'ECE'], [Th.CWR, 'CWR'], [Th.AE, 'AE'],
 ];
@@ -202,9 +205,9 @@ function segmentTime(session: TcpSessionState, ctx: PacketContext): Ns {
   return nsSince(session.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
 }
 
+/** What the analysis and the Info column need from the options besides their text (see optionsInfo). */
 interface ParsedOptions {
   wsShift?: number;
-  info: string;
   /** Offset of a SACK option: its edges go in the Info column relative to the ACK base, known after the analysis. */
   sackAt?: number;
   hasMss?: boolean;
@@ -228,9 +231,10 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   cols.clearInfo();
 
   const tree = ctx.enter(tcpProto, parent, tvb, offset, Math.min(hdrLen || 20, end - offset), undefined);
-  if (tree.enabled) {
-    tree.add(hfTcp.srcport, tvb, offset, 2, srcPort, `Source Port: ${srcPort}`);
-    tree.add(hfTcp.dstport, tvb, offset + 2, 2, dstPort, `Destination Port: ${dstPort}`);
+  // A filter's pruned tree gets the port items only when it names a TCP field, the others when it names one of them.
+  if (tree.wantsAny(hfTcp)) {
+    tree.add(hfTcp.srcport, tvb, offset, 2, srcPort, tree.labels ? `Source Port: ${srcPort}` : undefined);
+    tree.add(hfTcp.dstport, tvb, offset + 2, 2, dstPort, tree.labels ? `Destination Port: ${dstPort}` : undefined);
     tree.addHidden(hfTcp.port, tvb, offset, 2, srcPort);
     tree.addHidden(hfTcp.port, tvb, offset + 2, 2, dstPort);
   }
@@ -257,7 +261,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   const store = tcpFrames(ctx);
   let memo = ctx.getMemo<TcpMemo>('tcp');
   if (!memo && ctx.visited && store) {
-    memo = store.load(ctx.num, { ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
+    memo = store.load(ctx.num, { seq: seqRaw, ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
     if (memo) ctx.setLocalMemo('tcp', memo);
   }
   let a: SegmentAnalysis;
@@ -282,25 +286,17 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   const syn = (flags & Th.SYN) !== 0;
   let winSize = window;
   if (!syn && a.winScale >= 0) winSize = window * 2 ** a.winScale;
-  let info = `${srcPort} \u2192 ${dstPort} [${tcpFlagNames(flags)}] Seq=${a.relSeq}`;
-  if (hasAck) info += ` Ack=${a.relAck}`;
-  info += ` Win=${winSize}`;
-  if (flags & Th.URG) info += ` Urg=${urgent}`;
-  info += ` Len=${seglen}` + opts.info;
-  if (opts.sackAt !== undefined) {
-    const len = u8(tvb, opts.sackAt + 1);
-    for (let p = opts.sackAt + 2; p < opts.sackAt + len; p += 8) {
-      info += ` SLE=${(u32(tvb, p) - a.ackBase) >>> 0} SRE=${(u32(tvb, p + 4) - a.ackBase) >>> 0}`;
-    }
-  }
-  cols.appendInfo(info);
+  // Made only if it is still there when the column is read: an application's Info usually replaces it.
+  deferSegmentInfo(ctx, tvb, offset, payloadOff, end, a, winSize, opts.sackAt);
 
-  if (tree.enabled) {
+  if (tree.labels) {
     let label = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}, Seq: ${a.relSeq}`;
     if (hasAck) label += `, Ack: ${a.relAck}`;
     label += `, Len: ${seglen}`;
     tree.setText(label);
-    tree.setLength(hdrLen);
+  }
+  tree.setLength(hdrLen);
+  if (tree.wantsAny(hfTcpBeyondPorts)) {
     addHeaderItems(tree, tvb, offset, a, { seqRaw, ackRaw, hdrLen, offFlags, flags, window, winSize, checksum, urgent, seglen, srcPort, dstPort });
     if (hdrLen > 20) addOptionItems(tree, tvb, offset + 20, payloadOff, a, !opts.hasMss && syn, ackRaw);
     addTimestamps(tree, tvb, offset, a);
@@ -311,11 +307,16 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   if (firstPass) {
     memo = { a, plan: NO_PAYLOAD };
     ctx.setLocalMemo('tcp', memo);
-    store?.save(ctx.num, a);
+    store?.save(ctx.num, a, seqRaw);
   }
   const finishes = seglen === 0 && (flags & Th.FIN) !== 0 && (firstPass ? awaitsFin(ctx, a.stream, a.direction) : (memo?.plan.steps.length ?? 0) > 0);
   if (seglen > 0 || finishes) {
-    if (tree.enabled && seglen > 0) tree.add(hfTcp.payload, tvb, payloadOff, seglen, slice(tvb, payloadOff, seglen), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`);
+    if (seglen > 0 && tree.wants(hfTcp.payload)) {
+      tree.add(hfTcp.payload, tvb, payloadOff, seglen, slice(tvb, payloadOff, seglen), tree.labels ? `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})` : undefined);
+    } else if (seglen > 0 && tree.enabled) {
+      // A payload the capture cut short ends the layer here on the full tree: so it must on a pruned one.
+      ensure(tvb, payloadOff, seglen);
+    }
     const plan = deliverPayload(ctx, tvb, payloadOff, end, parent, tree, {
       stream: a.stream, direction: a.direction, srcPort, dstPort, fin: (flags & Th.FIN) !== 0,
       relSeq: (a.relSeq + (syn ? 1 : 0)) >>> 0, duplicateData: a.duplicateData, keepAlive: a.flags.keepAlive === true, spurious: a.flags.spurious === true, overlap: a.overlap,
@@ -323,10 +324,35 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     }, firstPass || !memo ? undefined : memo.plan, ctx.visited && !memo);
     if (firstPass) {
       memo!.plan = plan;
-      store?.savePlan(ctx.num, planForRevisit(ctx, plan), { ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
+      store?.savePlan(ctx.num, planForRevisit(ctx, plan), { seq: seqRaw, ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
     }
   }
   return end - offset;
+}
+
+function deferSegmentInfo(
+  ctx: PacketContext, tvb: Tvb, offset: number, payloadOff: number, end: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
+): void {
+  ctx.cols.appendInfoLater(() => segmentInfo(tvb, offset, payloadOff, end, a, winSize, sackAt));
+}
+
+/** `src → dst [flags] Seq=… Ack=… Win=… Len=…` and the options, for the segment whose header is at `offset`. */
+function segmentInfo(
+  tvb: Tvb, offset: number, payloadOff: number, end: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
+): string {
+  const flags = u16(tvb, offset + 12) & 0xfff;
+  let info = `${u16(tvb, offset)} \u2192 ${u16(tvb, offset + 2)} [${tcpFlagNames(flags)}] Seq=${a.relSeq}`;
+  if (flags & Th.ACK) info += ` Ack=${a.relAck}`;
+  info += ` Win=${winSize}`;
+  if (flags & Th.URG) info += ` Urg=${u16(tvb, offset + 18)}`;
+  info += ` Len=${end - payloadOff}` + optionsInfo(tvb, offset + 20, payloadOff);
+  if (sackAt !== undefined) {
+    const len = u8(tvb, sackAt + 1);
+    for (let p = sackAt + 2; p < sackAt + len; p += 8) {
+      info += ` SLE=${(u32(tvb, p) - a.ackBase) >>> 0} SRE=${(u32(tvb, p + 4) - a.ackBase) >>> 0}`;
+    }
+  }
+  return info;
 }
 
 function analysisPrefix(a: SegmentAnalysis): string {
@@ -355,29 +381,30 @@ interface HeaderValues {
 }
 
 function addHeaderItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis, h: HeaderValues, whole = true): void {
+  const labels = tree.labels;
   const flags = h.flags;
   if (whole) {
-    tree.addGenerated(hfTcp.stream, tvb, offset, 0, a.stream, `Stream index: ${a.stream}`);
-    tree.addGenerated(hfTcp.completeness, tvb, offset, 0, a.completeness, `Conversation completeness: ${completenessText(a.completeness)}`);
-    tree.addGenerated(hfTcp.len, tvb, offset, 0, h.seglen, `TCP Segment Len: ${h.seglen}`);
+    tree.addGenerated(hfTcp.stream, tvb, offset, 0, a.stream, labels ? `Stream index: ${a.stream}` : undefined);
+    tree.addGenerated(hfTcp.completeness, tvb, offset, 0, a.completeness, labels ? `Conversation completeness: ${completenessText(a.completeness)}` : undefined);
+    tree.addGenerated(hfTcp.len, tvb, offset, 0, h.seglen, labels ? `TCP Segment Len: ${h.seglen}` : undefined);
   }
-  tree.add(hfTcp.seq, tvb, offset + 4, 4, a.relSeq, `Sequence Number: ${a.relSeq}    (relative sequence number)`);
-  tree.add(hfTcp.seqRaw, tvb, offset + 4, 4, h.seqRaw, `Sequence Number (raw): ${h.seqRaw}`);
-  if (whole) tree.addGenerated(hfTcp.nxtseq, tvb, offset, 0, a.relNxt, `Next Sequence Number: ${a.relNxt}    (relative sequence number)`);
+  tree.add(hfTcp.seq, tvb, offset + 4, 4, a.relSeq, labels ? `Sequence Number: ${a.relSeq}    (relative sequence number)` : undefined);
+  tree.add(hfTcp.seqRaw, tvb, offset + 4, 4, h.seqRaw, labels ? `Sequence Number (raw): ${h.seqRaw}` : undefined);
+  if (whole) tree.addGenerated(hfTcp.nxtseq, tvb, offset, 0, a.relNxt, labels ? `Next Sequence Number: ${a.relNxt}    (relative sequence number)` : undefined);
   if (flags & Th.ACK) {
-    tree.add(hfTcp.ack, tvb, offset + 8, 4, a.relAck, `Acknowledgment Number: ${a.relAck}    (relative ack number)`);
+    tree.add(hfTcp.ack, tvb, offset + 8, 4, a.relAck, labels ? `Acknowledgment Number: ${a.relAck}    (relative ack number)` : undefined);
   } else {
-    const ackItem = tree.add(hfTcp.ack, tvb, offset + 8, 4, h.ackRaw, `Acknowledgment Number: ${h.ackRaw}`);
+    const ackItem = tree.add(hfTcp.ack, tvb, offset + 8, 4, h.ackRaw, labels ? `Acknowledgment Number: ${h.ackRaw}` : undefined);
     if (h.ackRaw !== 0) {
       addExpert(ackItem, tvb, offset + 8, 4, Severity.Note, GROUPS.Protocol, 'The acknowledgment number field is nonzero while the ACK flag is not set', hfTcp.ackNonzero);
     }
   }
-  tree.add(hfTcp.ackRaw, tvb, offset + 8, 4, h.ackRaw, `Acknowledgment number (raw): ${h.ackRaw}`);
-  tree.add(hfTcp.hdrLen, tvb, offset + 12, 1, h.hdrLen, `${bitPicture(h.offFlags >> 8, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen >> 2})`);
-  const fl = tree.add(hfTcp.flags, tvb, offset + 12, 2, flags, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagNames(flags)})`);
+  tree.add(hfTcp.ackRaw, tvb, offset + 8, 4, h.ackRaw, labels ? `Acknowledgment number (raw): ${h.ackRaw}` : undefined);
+  tree.add(hfTcp.hdrLen, tvb, offset + 12, 1, h.hdrLen, labels ? `${bitPicture(h.offFlags >> 8, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen >> 2})` : undefined);
+  const fl = tree.add(hfTcp.flags, tvb, offset + 12, 2, flags, labels ? `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagNames(flags)})` : undefined);
   const bitItem = (def: FieldDef, mask: number, extra?: (t: Tree) => void) => {
     const set = (flags & mask) !== 0;
-    const t = fl.add(def, tvb, offset + 12, 2, set, `${bitPicture(flags, mask, 12)} = ${def.name}: ${set ? 'Set' : 'Not set'}`);
+    const t = fl.add(def, tvb, offset + 12, 2, set, labels ? `${bitPicture(flags, mask, 12)} = ${def.name}: ${set ? 'Set' : 'Not set'}` : undefined);
     if (set && extra) extra(t);
   };
   bitItem(hfTcp.flagRes, 0xe00);
@@ -394,19 +421,19 @@ function addHeaderItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis
   });
   bitItem(hfTcp.flagFin, 0x1, (t) => addExpert(t, tvb, offset + 12, 2, Severity.Chat, GROUPS.Sequence, 'Connection finish (FIN)', hfTcp.connFin));
   const letters = flagLetters(flags);
-  const str = fl.addGenerated(hfTcp.flagsStr, tvb, offset + 12, 2, letters, `TCP Flags: ${letters}`);
+  const str = fl.addGenerated(hfTcp.flagsStr, tvb, offset + 12, 2, letters, labels ? `TCP Flags: ${letters}` : undefined);
   if (a.fin === 'active') addExpert(str, tvb, offset + 12, 2, Severity.Note, GROUPS.Sequence, 'This frame initiates the connection closing', hfTcp.finActive);
   else if (a.fin === 'passive') addExpert(str, tvb, offset + 12, 2, Severity.Note, GROUPS.Sequence, 'This frame undergoes the connection closing', hfTcp.finPassive);
-  tree.add(hfTcp.windowValue, tvb, offset + 14, 2, h.window, `Window: ${h.window}`);
-  tree.addGenerated(hfTcp.windowSize, tvb, offset + 14, 2, h.winSize, `Calculated window size: ${h.winSize}`);
+  tree.add(hfTcp.windowValue, tvb, offset + 14, 2, h.window, labels ? `Window: ${h.window}` : undefined);
+  tree.addGenerated(hfTcp.windowSize, tvb, offset + 14, 2, h.winSize, labels ? `Calculated window size: ${h.winSize}` : undefined);
   if (!(flags & Th.SYN)) {
     const sf = a.winScale >= 0 ? 2 ** a.winScale : a.winScale;
     const text = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
-    tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, `Window size scaling factor: ${text}`);
+    tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, labels ? `Window size scaling factor: ${text}` : undefined);
   }
-  tree.add(hfTcp.checksum, tvb, offset + 16, 2, h.checksum, `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]`);
+  tree.add(hfTcp.checksum, tvb, offset + 16, 2, h.checksum, labels ? `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]` : undefined);
   tree.addGenerated(hfTcp.checksumStatus, tvb, offset + 16, 0, 2, 'Checksum Status: Unverified');
-  const urg = tree.add(hfTcp.urgentPointer, tvb, offset + 18, 2, h.urgent, `Urgent Pointer: ${h.urgent}`);
+  const urg = tree.add(hfTcp.urgentPointer, tvb, offset + 18, 2, h.urgent, labels ? `Urgent Pointer: ${h.urgent}` : undefined);
   if (!(flags & Th.URG) && h.urgent !== 0) {
     addExpert(urg, tvb, offset + 18, 2, Severity.Note, GROUPS.Protocol, 'The urgent pointer field is nonzero while the URG flag is not set', hfTcp.urgentNonzero);
   }
@@ -452,56 +479,60 @@ function dissectShortSegment(tvb: Tvb, offset: number, end: number, ctx: PacketC
 }
 
 /** What a header without options gives (shared: most segments have none). */
-const NO_OPTIONS: ParsedOptions = Object.freeze({ info: '' });
+const NO_OPTIONS: ParsedOptions = Object.freeze({});
 
-/** Walk the options once for what the analysis and the Info column need. */
+/** Walk the options once for what the analysis needs (no text: see optionsInfo). */
 function parseOptions(tvb: Tvb, off: number, end: number, flags: number): ParsedOptions {
-  if (off >= end) return NO_OPTIONS;
-  const out: ParsedOptions = { info: '' };
-  while (off < end) {
+  let out: ParsedOptions | undefined;
+  for (let len = 0; off < end && (len = optionLength(tvb, off, end)) > 0; off += len) {
     const kind = u8(tvb, off);
-    if (kind === 0) break;
-    if (kind === 1) {
-      off++;
-      continue;
-    }
-    if (off + 1 >= end) break;
-    const len = u8(tvb, off + 1);
-    if (len < 2 || off + len > end) break;
-    switch (kind) {
+    if (kind === 2) (out ??= {}).hasMss = true;
+    else if (kind === 3 && len === 3 && (flags & Th.SYN)) (out ??= {}).wsShift = Math.min(u8(tvb, off + 2), 14);
+    else if (kind === 5 && (len - 2) % 8 === 0) (out ??= {}).sackAt = off;
+  }
+  return out ?? NO_OPTIONS;
+}
+
+/** The options as the Info column lists them (` MSS=1460 SACK_PERM TSval=… TSecr=… WS=128`), in their order. */
+function optionsInfo(tvb: Tvb, off: number, end: number): string {
+  let info = '';
+  for (let len = 0; off < end && (len = optionLength(tvb, off, end)) > 0; off += len) {
+    switch (u8(tvb, off)) {
       case 2:
-        out.hasMss = true;
-        if (len === 4) out.info += ` MSS=${u16(tvb, off + 2)}`;
+        if (len === 4) info += ` MSS=${u16(tvb, off + 2)}`;
         break;
       case 3:
-        if (len === 3) {
-          const shift = u8(tvb, off + 2);
-          out.info += ` WS=${2 ** Math.min(shift, 14)}`;
-          if (flags & Th.SYN) out.wsShift = Math.min(shift, 14);
-        }
+        if (len === 3) info += ` WS=${2 ** Math.min(u8(tvb, off + 2), 14)}`;
         break;
       case 4:
-        if (len === 2) out.info += ' SACK_PERM';
+        if (len === 2) info += ' SACK_PERM';
         break;
       case 8:
-        if (len === 10) out.info += ` TSval=${u32(tvb, off + 2)} TSecr=${u32(tvb, off + 6)}`;
-        break;
-      case 5:
-        if ((len - 2) % 8 === 0) out.sackAt = off;
+        if (len === 10) info += ` TSval=${u32(tvb, off + 2)} TSecr=${u32(tvb, off + 6)}`;
         break;
       case 27:
-        if (len === 8) out.info += ` QSresp=${QS_RATES[u8(tvb, off + 2) & 0x0f]}`;
+        if (len === 8) info += ` QSresp=${QS_RATES[u8(tvb, off + 2) & 0x0f]}`;
         break;
       case 28:
-        if (len === 4) out.info += ` USER_TO=${u16(tvb, off + 2) & 0x7fff}`;
+        if (len === 4) info += ` USER_TO=${u16(tvb, off + 2) & 0x7fff}`;
         break;
     }
-    off += len;
   }
-  return out;
+  return info;
+}
+
+/** Bytes of the option at `off` (1 for a NOP), or 0 where the walk stops: the end of the list, or a length that does not fit. */
+function optionLength(tvb: Tvb, off: number, end: number): number {
+  const kind = u8(tvb, off);
+  if (kind === 0) return 0;
+  if (kind === 1) return 1;
+  if (off + 1 >= end) return 0;
+  const len = u8(tvb, off + 1);
+  return len < 2 || off + len > end ? 0 : len;
 }
 
 function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: SegmentAnalysis, mssAbsent: boolean, ackRaw: number): void {
+  const labels = tree.labels;
   const optsItem = tree.add(hfTcp.options, tvb, start, end - start, slice(tvb, start, end - start));
   const names: string[] = [];
   let off = start;
@@ -510,7 +541,7 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
     if (kind === 0 || kind === 1) {
       const def = kind === 0 ? hfTcp.optEol : hfTcp.optNop;
       const it = optsItem.add(def, tvb, off, 1, slice(tvb, off, 1));
-      it.add(hfTcp.optionKind, tvb, off, 1, kind, `Kind: ${OPTION_KINDS[kind]} (${kind})`);
+      it.add(hfTcp.optionKind, tvb, off, 1, kind, labels ? `Kind: ${OPTION_KINDS[kind]} (${kind})` : undefined);
       names.push(kind === 0 ? 'End of Option List (EOL)' : 'No-Operation (NOP)');
       off++;
       continue;
@@ -519,30 +550,30 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
     const len = u8(tvb, off + 1);
     if (len < 2 || off + len > end) {
       const it = optsItem.add(hfTcp.optUnknown, tvb, off, end - off, slice(tvb, off, end - off));
-      it.add(hfTcp.optionKind, tvb, off, 1, kind, `Kind: ${OPTION_KINDS[kind] ?? 'Unknown'} (${kind})`);
+      it.add(hfTcp.optionKind, tvb, off, 1, kind, labels ? `Kind: ${OPTION_KINDS[kind] ?? 'Unknown'} (${kind})` : undefined);
       addExpert(it, tvb, off + 1, 1, Severity.Error, GROUPS.Protocol, `Option length ${len} is invalid`, hfTcp.optionLenInvalid);
       break;
     }
     const bytes = slice(tvb, off, len);
     const kindItem = (it: Tree) => {
-      it.add(hfTcp.optionKind, tvb, off, 1, kind, `Kind: ${OPTION_KINDS[kind] ?? 'Unknown'} (${kind})`);
-      it.add(hfTcp.optionLen, tvb, off + 1, 1, len, `Length: ${len}`);
+      it.add(hfTcp.optionKind, tvb, off, 1, kind, labels ? `Kind: ${OPTION_KINDS[kind] ?? 'Unknown'} (${kind})` : undefined);
+      it.add(hfTcp.optionLen, tvb, off + 1, 1, len, labels ? `Length: ${len}` : undefined);
     };
     if (kind === 2 && len === 4) {
       const mss = u16(tvb, off + 2);
       const it = optsItem.add(hfTcp.optMss, tvb, off, len, bytes);
-      it.appendText(`: ${mss} bytes`);
+      if (labels) it.appendText(`: ${mss} bytes`);
       kindItem(it);
-      it.add(hfTcp.mssVal, tvb, off + 2, 2, mss, `MSS Value: ${mss}`);
+      it.add(hfTcp.mssVal, tvb, off + 2, 2, mss, labels ? `MSS Value: ${mss}` : undefined);
       names.push('Maximum segment size');
     } else if (kind === 3 && len === 3) {
       const shift = u8(tvb, off + 2);
       const mult = 2 ** Math.min(shift, 14);
       const it = optsItem.add(hfTcp.optWscale, tvb, off, len, bytes);
-      it.appendText(`: ${shift} (multiply by ${mult})`);
+      if (labels) it.appendText(`: ${shift} (multiply by ${mult})`);
       kindItem(it);
-      it.add(hfTcp.wscaleShift, tvb, off + 2, 1, shift, `Shift count: ${shift}`);
-      it.addGenerated(hfTcp.wscaleMultiplier, tvb, off + 2, 1, mult, `Multiplier: ${mult}`);
+      it.add(hfTcp.wscaleShift, tvb, off + 2, 1, shift, labels ? `Shift count: ${shift}` : undefined);
+      it.addGenerated(hfTcp.wscaleMultiplier, tvb, off + 2, 1, mult, labels ? `Multiplier: ${mult}` : undefined);
       names.push('Window scale');
     } else if (kind === 4 && len === 2) {
       const it = optsItem.add(hfTcp.optSackPerm, tvb, off, len, bytes);
@@ -552,10 +583,10 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
       const tsval = u32(tvb, off + 2);
       const tsecr = u32(tvb, off + 6);
       const it = optsItem.add(hfTcp.optTimestamp, tvb, off, len, bytes);
-      it.appendText(`: TSval ${tsval}, TSecr ${tsecr}`);
+      if (labels) it.appendText(`: TSval ${tsval}, TSecr ${tsecr}`);
       kindItem(it);
-      it.add(hfTcp.tsval, tvb, off + 2, 4, tsval, `Timestamp value: ${tsval}`);
-      it.add(hfTcp.tsecr, tvb, off + 6, 4, tsecr, `Timestamp echo reply: ${tsecr}`);
+      it.add(hfTcp.tsval, tvb, off + 2, 4, tsval, labels ? `Timestamp value: ${tsval}` : undefined);
+      it.add(hfTcp.tsecr, tvb, off + 6, 4, tsecr, labels ? `Timestamp echo reply: ${tsecr}` : undefined);
       names.push('Timestamps');
     } else if (kind === 5 && (len - 2) % 8 === 0) {
       const it = optsItem.add(hfTcp.optSack, tvb, off, len, bytes);
@@ -564,17 +595,17 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
       for (let p = off + 2; p < off + len; p += 8) {
         const le = (u32(tvb, p) - a.ackBase) >>> 0;
         const re = (u32(tvb, p + 4) - a.ackBase) >>> 0;
-        it.add(hfTcp.sackLe, tvb, p, 4, le, `left edge = ${le} (relative)`);
-        it.add(hfTcp.sackRe, tvb, p + 4, 4, re, `right edge = ${re} (relative)`);
+        it.add(hfTcp.sackLe, tvb, p, 4, le, labels ? `left edge = ${le} (relative)` : undefined);
+        it.add(hfTcp.sackRe, tvb, p + 4, 4, re, labels ? `right edge = ${re} (relative)` : undefined);
         text += ` ${le}-${re}`;
       }
-      it.addGenerated(hfTcp.sackCount, tvb, off, len, (len - 2) / 8, `TCP SACK Count: ${(len - 2) / 8}`);
-      it.appendText(text);
+      it.addGenerated(hfTcp.sackCount, tvb, off, len, (len - 2) / 8, labels ? `TCP SACK Count: ${(len - 2) / 8}` : undefined);
+      if (labels) it.appendText(text);
       if (len >= 10 && isDsack(tvb, off + 2, len - 2, ackRaw)) {
         const le = (u32(tvb, off + 2) - a.ackBase) >>> 0;
         const re = (u32(tvb, off + 6) - a.ackBase) >>> 0;
-        it.addGenerated(hfTcp.dsackLe, tvb, off + 2, 4, le, `D-SACK Left Edge = ${le} (relative)`);
-        it.addGenerated(hfTcp.dsackRe, tvb, off + 6, 4, re, `D-SACK Right Edge = ${re} (relative)`);
+        it.addGenerated(hfTcp.dsackLe, tvb, off + 2, 4, le, labels ? `D-SACK Left Edge = ${le} (relative)` : undefined);
+        it.addGenerated(hfTcp.dsackRe, tvb, off + 6, 4, re, labels ? `D-SACK Right Edge = ${re} (relative)` : undefined);
         addExpert(it, tvb, off + 2, 8, Severity.Warning, GROUPS.Sequence, 'D-SACK Sequence', hfTcp.dsack);
       }
       names.push('SACK');
@@ -582,15 +613,15 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
       const it = optsItem.add(hfTcp.optQs, tvb, off, len, bytes);
       kindItem(it);
       const b2 = u8(tvb, off + 2);
-      it.add(hfTcp.qsRate, tvb, off + 2, 1, b2 & 0x0f, `${bitPicture(b2, 0x0f, 8)} = QS Rate: ${QS_RATES[b2 & 0x0f]} (${b2 & 0x0f})`);
-      it.add(hfTcp.qsTtlDiff, tvb, off + 3, 1, u8(tvb, off + 3), `QS Rate: ${u8(tvb, off + 3)}`);
+      it.add(hfTcp.qsRate, tvb, off + 2, 1, b2 & 0x0f, labels ? `${bitPicture(b2, 0x0f, 8)} = QS Rate: ${QS_RATES[b2 & 0x0f]} (${b2 & 0x0f})` : undefined);
+      it.add(hfTcp.qsTtlDiff, tvb, off + 3, 1, u8(tvb, off + 3), labels ? `QS Rate: ${u8(tvb, off + 3)}` : undefined);
       names.push('Quick-Start');
     } else if (kind === 28 && len === 4) {
       const v = u16(tvb, off + 2);
       const it = optsItem.add(hfTcp.optUserTo, tvb, off, len, bytes);
       kindItem(it);
-      it.add(hfTcp.userToGranularity, tvb, off + 2, 2, (v & 0x8000) !== 0, `${bitPicture(v, 0x8000, 16)} = Granularity: ${v & 0x8000 ? 'Minutes' : 'Seconds'}`);
-      it.add(hfTcp.userToVal, tvb, off + 2, 2, v & 0x7fff, `${bitPicture(v, 0x7fff, 16)} = User Timeout: ${v & 0x7fff}`);
+      it.add(hfTcp.userToGranularity, tvb, off + 2, 2, (v & 0x8000) !== 0, labels ? `${bitPicture(v, 0x8000, 16)} = Granularity: ${v & 0x8000 ? 'Minutes' : 'Seconds'}` : undefined);
+      it.add(hfTcp.userToVal, tvb, off + 2, 2, v & 0x7fff, labels ? `${bitPicture(v, 0x7fff, 16)} = User Timeout: ${v & 0x7fff}` : undefined);
       names.push('User Timeout');
     } else {
       const it = optsItem.add(hfTcp.optUnknown, tvb, off, len, bytes);
@@ -600,7 +631,7 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
     }
     off += len;
   }
-  optsItem.setText(`Options: (${end - start} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
+  if (labels) optsItem.setText(`Options: (${end - start} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
   if (mssAbsent) addExpert(optsItem, tvb, start, end - start, Severity.Note, GROUPS.Protocol, 'The SYN packet does not contain a MSS option', hfTcp.mssAbsent);
 }
 
@@ -622,23 +653,25 @@ function secondsText(ns: Ns): string {
 }
 
 function addTimestamps(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): void {
+  const labels = tree.labels;
   const t = tree.addGenerated(hfWs.text, tvb, offset, 0, null, 'Timestamps');
-  t.addGenerated(hfTcp.timeRelative, tvb, offset, 0, bigNs(a.timeRelNs), `Time since first frame in this TCP stream: ${secondsText(a.timeRelNs)}`);
-  t.addGenerated(hfTcp.timeDelta, tvb, offset, 0, bigNs(a.timeDeltaNs), `Time since previous frame in this TCP stream: ${secondsText(a.timeDeltaNs)}`);
+  t.addGenerated(hfTcp.timeRelative, tvb, offset, 0, bigNs(a.timeRelNs), labels ? `Time since first frame in this TCP stream: ${secondsText(a.timeRelNs)}` : undefined);
+  t.addGenerated(hfTcp.timeDelta, tvb, offset, 0, bigNs(a.timeDeltaNs), labels ? `Time since previous frame in this TCP stream: ${secondsText(a.timeDeltaNs)}` : undefined);
 }
 
 function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): void {
+  const labels = tree.labels;
   const f = a.flags;
   const anyFlag = f.reusedPorts || f.fastRetransmission || f.outOfOrder || f.spurious || f.retransmission || f.lostSegment || f.ackLostSegment || f.windowUpdate || f.keepAlive || f.keepAliveAck || f.dupAck || f.zeroWindow;
   if (a.acksFrame === undefined && a.bytesInFlight === undefined && a.pushBytes === undefined && !anyFlag) return;
   const t = tree.addGenerated(hfTcp.analysis, tvb, offset, 0, null, 'SEQ/ACK analysis');
   if (a.acksFrame !== undefined) {
-    t.addGenerated(hfTcp.acksFrame, tvb, offset, 0, a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`);
-    t.addGenerated(hfTcp.ackRtt, tvb, offset, 0, bigNs(a.ackRttNs!), `The RTT to ACK the segment was: ${secondsText(a.ackRttNs!)}`);
+    t.addGenerated(hfTcp.acksFrame, tvb, offset, 0, a.acksFrame, labels ? `This is an ACK to the segment in frame: ${a.acksFrame}` : undefined);
+    t.addGenerated(hfTcp.ackRtt, tvb, offset, 0, bigNs(a.ackRttNs!), labels ? `The RTT to ACK the segment was: ${secondsText(a.ackRttNs!)}` : undefined);
   }
-  if (a.iRttNs !== undefined) t.addGenerated(hfTcp.initialRtt, tvb, offset, 0, bigNs(a.iRttNs), `iRTT: ${secondsText(a.iRttNs)}`);
-  if (a.bytesInFlight !== undefined) t.addGenerated(hfTcp.bytesInFlight, tvb, offset, 0, a.bytesInFlight, `Bytes in flight: ${a.bytesInFlight}`);
-  if (a.pushBytes !== undefined) t.addGenerated(hfTcp.pushBytes, tvb, offset, 0, a.pushBytes, `Bytes sent since last PSH flag: ${a.pushBytes}`);
+  if (a.iRttNs !== undefined) t.addGenerated(hfTcp.initialRtt, tvb, offset, 0, bigNs(a.iRttNs), labels ? `iRTT: ${secondsText(a.iRttNs)}` : undefined);
+  if (a.bytesInFlight !== undefined) t.addGenerated(hfTcp.bytesInFlight, tvb, offset, 0, a.bytesInFlight, labels ? `Bytes in flight: ${a.bytesInFlight}` : undefined);
+  if (a.pushBytes !== undefined) t.addGenerated(hfTcp.pushBytes, tvb, offset, 0, a.pushBytes, labels ? `Bytes sent since last PSH flag: ${a.pushBytes}` : undefined);
   if (!anyFlag) return;
   const ft = t.addGenerated(hfTcp.analysisFlags, tvb, offset, 0, null, 'TCP Analysis Flags');
   if (f.spurious) addExpert(ft, tvb, offset, 0, Severity.Note, GROUPS.Sequence, 'This frame is a (suspected) spurious retransmission', hfTcp.spuriousRetransmission);
@@ -647,8 +680,8 @@ function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): 
   if (f.outOfOrder) addExpert(ft, tvb, offset, 0, Severity.Warning, GROUPS.Sequence, 'This frame is a (suspected) out-of-order segment', hfTcp.outOfOrder);
   if (f.retransmission) addExpert(ft, tvb, offset, 0, Severity.Note, GROUPS.Sequence, 'This frame is a (suspected) retransmission', hfTcp.retransmission);
   if (f.rto) {
-    ft.addGenerated(hfTcp.rto, tvb, offset, 0, bigNs(f.rto.ns), `The RTO for this segment was: ${secondsText(f.rto.ns)}`);
-    ft.addGenerated(hfTcp.rtoFrame, tvb, offset, 0, f.rto.frame, `RTO based on delta from frame: ${f.rto.frame}`);
+    ft.addGenerated(hfTcp.rto, tvb, offset, 0, bigNs(f.rto.ns), labels ? `The RTO for this segment was: ${secondsText(f.rto.ns)}` : undefined);
+    ft.addGenerated(hfTcp.rtoFrame, tvb, offset, 0, f.rto.frame, labels ? `RTO based on delta from frame: ${f.rto.frame}` : undefined);
   }
   if (f.lostSegment) addExpert(ft, tvb, offset, 0, Severity.Warning, GROUPS.Sequence, 'Previous segment(s) not captured (common at capture start)', hfTcp.lostSegment);
   if (f.ackLostSegment) addExpert(ft, tvb, offset, 0, Severity.Warning, GROUPS.Sequence, "ACKed segment that wasn't captured (common at capture start)", hfTcp.ackLostSegment);
@@ -657,8 +690,8 @@ function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): 
   if (f.keepAliveAck) addExpert(ft, tvb, offset, 0, Severity.Note, GROUPS.Sequence, 'ACK to a TCP keep-alive segment', hfTcp.keepAliveAck);
   if (f.dupAck) {
     ft.addGenerated(hfTcp.duplicateAck, tvb, offset, 0, null, 'This is a TCP duplicate ack');
-    t.addGenerated(hfTcp.duplicateAckNum, tvb, offset, 0, f.dupAck.num, `Duplicate ACK #: ${f.dupAck.num}`);
-    const fr = t.addGenerated(hfTcp.duplicateAckFrame, tvb, offset, 0, f.dupAck.frame, `Duplicate to the ACK in frame: ${f.dupAck.frame}`);
+    t.addGenerated(hfTcp.duplicateAckNum, tvb, offset, 0, f.dupAck.num, labels ? `Duplicate ACK #: ${f.dupAck.num}` : undefined);
+    const fr = t.addGenerated(hfTcp.duplicateAckFrame, tvb, offset, 0, f.dupAck.frame, labels ? `Duplicate to the ACK in frame: ${f.dupAck.frame}` : undefined);
     addExpert(fr, tvb, offset, 0, Severity.Note, GROUPS.Sequence, `Duplicate ACK (#${f.dupAck.num})`, hfTcp.duplicateAck);
   }
   if (f.zeroWindow) addExpert(ft, tvb, offset, 0, Severity.Warning, GROUPS.Sequence, 'TCP Zero Window segment', hfTcp.zeroWindow);

@@ -118,7 +118,7 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
   const sport = u16(tvb, offset);
   const dport = u16(tvb, offset + 2);
   ctx.cols.setInfo(`${sport} \u2192 ${dport}`);
-  const t = ctx.enter(udpProto, tree, tvb, offset, 8, tree.enabled ? `${udpProto.label}, Src Port: ${sport}, Dst Port: ${dport}` : undefined);
+  const t = ctx.enter(udpProto, tree, tvb, offset, 8, tree.labels ? `${udpProto.label}, Src Port: ${sport}, Dst Port: ${dport}` : undefined);
   ctx.cols.protocol = 'UDP';
   const sItem = t.add(hfUdp.srcport, tvb, offset, 2, sport);
   const dItem = t.add(hfUdp.dstport, tvb, offset + 2, 2, dport);
@@ -168,7 +168,7 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
       item.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 4, checksumStatusText(hfUdp.checksumStatus, 4));
     }
   } else {
-    t.add(hfUdp.checksum, tvb, offset + 6, 2, sum, t.enabled ? `Checksum: 0x${sum.toString(16).padStart(4, '0')} [unverified]` : undefined);
+    t.add(hfUdp.checksum, tvb, offset + 6, 2, sum, t.labels ? `Checksum: 0x${sum.toString(16).padStart(4, '0')} [unverified]` : undefined);
     t.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 2, checksumStatusText(hfUdp.checksumStatus, 2));
   }
 
@@ -178,7 +178,7 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
   t.addGenerated(hfUdp.stream, tvb, offset + 8, 0, conv.index);
   if (ulen === 8) return end - offset;
 
-  if (t.enabled && !inError) {
+  if (t.wantsAny(hfUdp) && !inError) {
     const ts = t.addGenerated(hfWs.text, tvb, offset + 8, 0, null, 'Timestamps');
     ts.addGenerated(hfUdp.timeRelative, tvb, offset + 8, 0, bigNs(conv.relNs));
     ts.addGenerated(hfUdp.timeDelta, tvb, offset + 8, 0, bigNs(conv.deltaNs));
@@ -188,7 +188,7 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
   const payloadLen = payloadEnd - payload;
   // The payload item shows every byte after the header, even past the UDP length.
   const shown = Math.min(end, tvb.bytes.length) - payload;
-  if (t.enabled && shown > 0) t.add(hfUdp.payload, tvb, payload, shown, slice(tvb, payload, shown), `UDP payload (${shown} bytes)`);
+  if (shown > 0 && t.wants(hfUdp.payload)) t.add(hfUdp.payload, tvb, payload, shown, slice(tvb, payload, shown), t.labels ? `UDP payload (${shown} bytes)` : undefined);
   if (inError && payloadLen <= 0) return end - offset;
   const info: UdpInfo = { srcPort: sport, dstPort: dport, stream: conv.index };
   decodePorts(ctx, tvb, payload, payloadEnd, tree, sport, dport, info);

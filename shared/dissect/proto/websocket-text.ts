@@ -15,6 +15,11 @@ export const textLinesProto = protocol('data-text-lines', 'Line-based text data'
 export function dissectTextLines(tvb: Tvb, off: number, end: number, ctx: PacketContext, tree: Tree, mediaType?: string): number {
   ctx.protocols.push(textLinesProto.name);
   if (!tree.enabled) return end - off;
+  if (!tree.wants(hfWs.text)) {
+    // A filter's pruned tree that names no text item reads only the protocol item.
+    tree.add(textLinesProto.def, tvb, off, end - off, null);
+    return end - off;
+  }
   const b = tvb.bytes;
   const lines: [number, number][] = [];
   let p = off;

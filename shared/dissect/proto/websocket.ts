@@ -203,17 +203,18 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
   }
 
   const ws = parent.add(wsProto.def, tvb, off, end - off, null, wsProto.label);
-  if (ws.enabled) {
-    ws.add(hfWebSocket.fin, tvb, off, 1, fin, `${bits8(b0, 0x80)} = Fin: ${fin ? 'True' : 'False'}`);
-    ws.add(hfWebSocket.rsv, tvb, off, 1, rsv, `${bits8(b0, 0x70)} = Reserved: 0x${rsv.toString(16)}`);
-    if (memo.deflate) ws.add(hfWebSocket.pmc, tvb, off, 1, (b0 & 0x40) !== 0, `${bits8(b0, 0x40)} = Per-Message Compressed: ${b0 & 0x40 ? 'True' : 'False'}`);
-    ws.add(hfWebSocket.opcode, tvb, off, 1, opcode, `${bits8(b0, 0x0f)} = Opcode: ${opName} (${opcode})`);
-    ws.add(hfWebSocket.mask, tvb, off + 1, 1, masked, `${bits8(b1, 0x80)} = Mask: ${masked ? 'True' : 'False'}`);
+  if (ws.wantsAny(hfWebSocket)) {
+    const labels = ws.labels;
+    ws.add(hfWebSocket.fin, tvb, off, 1, fin, labels ? `${bits8(b0, 0x80)} = Fin: ${fin ? 'True' : 'False'}` : undefined);
+    ws.add(hfWebSocket.rsv, tvb, off, 1, rsv, labels ? `${bits8(b0, 0x70)} = Reserved: 0x${rsv.toString(16)}` : undefined);
+    if (memo.deflate) ws.add(hfWebSocket.pmc, tvb, off, 1, (b0 & 0x40) !== 0, labels ? `${bits8(b0, 0x40)} = Per-Message Compressed: ${b0 & 0x40 ? 'True' : 'False'}` : undefined);
+    ws.add(hfWebSocket.opcode, tvb, off, 1, opcode, labels ? `${bits8(b0, 0x0f)} = Opcode: ${opName} (${opcode})` : undefined);
+    ws.add(hfWebSocket.mask, tvb, off + 1, 1, masked, labels ? `${bits8(b1, 0x80)} = Mask: ${masked ? 'True' : 'False'}` : undefined);
     const extText = short === 126 ? ' Extended Payload Length (16 bits)' : short === 127 ? ' Extended Payload Length (64 bits)' : '';
-    ws.add(hfWebSocket.payloadLength, tvb, off + 1, 1, short, `${bits8(b1, 0x7f)} = Payload length: ${short}${extText}`);
-    if (short === 126) ws.add(hfWebSocket.payloadLength16, tvb, off + 2, 2, payloadLen, `Extended Payload length (16 bits): ${payloadLen}`);
-    if (short === 127) ws.add(hfWebSocket.payloadLength64, tvb, off + 2, 8, u64(tvb, off + 2), `Extended Payload length (64 bits): ${payloadLen}`);
-    if (key) ws.add(hfWebSocket.maskingKey, tvb, keyOff, 4, key, `Masking-Key: ${hex(key)}`);
+    ws.add(hfWebSocket.payloadLength, tvb, off + 1, 1, short, labels ? `${bits8(b1, 0x7f)} = Payload length: ${short}${extText}` : undefined);
+    if (short === 126) ws.add(hfWebSocket.payloadLength16, tvb, off + 2, 2, payloadLen, labels ? `Extended Payload length (16 bits): ${payloadLen}` : undefined);
+    if (short === 127) ws.add(hfWebSocket.payloadLength64, tvb, off + 2, 8, u64(tvb, off + 2), labels ? `Extended Payload length (64 bits): ${payloadLen}` : undefined);
+    if (key) ws.add(hfWebSocket.maskingKey, tvb, keyOff, 4, key, labels ? `Masking-Key: ${hex(key)}` : undefined);
   }
   if (payloadLen === 0) return end - off;
   if (masked && ws.enabled) ws.add(hfWebSocket.maskedPayload, tvb, payloadOff, avail, null, 'Masked payload');
@@ -230,7 +231,9 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
     return end - off;
   }
   if (memo.partial) {
-    if (opcode === 0) parent.add(hfWebSocket.continue, ptvb, pOff, avail, slice(ptvb, pOff, avail), `Continue: ${hex(slice(ptvb, pOff, Math.min(avail, 36)))}${avail > 36 ? '…' : ''}`);
+    if (opcode === 0 && parent.wants(hfWebSocket.continue)) {
+      parent.add(hfWebSocket.continue, ptvb, pOff, avail, slice(ptvb, pOff, avail), parent.labels ? `Continue: ${hex(slice(ptvb, pOff, Math.min(avail, 36)))}${avail > 36 ? '…' : ''}` : undefined);
+    }
     return end - off;
   }
   // A whole message: this frame alone, or the fragments it completes.
@@ -244,16 +247,17 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
     mtvb = ctx.addSource('Reassembled Message', m.bytes);
     mOff = 0;
     mLen = m.bytes.length;
-    if (parent.enabled) {
-      const label = `${m.parts.length} Reassembled websocket Fragments (${mLen} bytes): ` + m.parts.map((x) => `#${x.frame}(${x.length})`).join(', ');
+    if (parent.wantsAny(hfWebSocket)) {
+      const labels = parent.labels;
+      const label = labels ? `${m.parts.length} Reassembled websocket Fragments (${mLen} bytes): ` + m.parts.map((x) => `#${x.frame}(${x.length})`).join(', ') : undefined;
       const fr = parent.addGenerated(hfWebSocket.fragments, mtvb, 0, mLen, null, label);
       let o = 0;
       for (const x of m.parts) {
-        fr.addGenerated(hfWebSocket.fragment, mtvb, o, x.length, x.frame, `Frame: ${x.frame}, payload: ${o}-${o + x.length - 1} (${x.length} byte${x.length === 1 ? '' : 's'})`);
+        fr.addGenerated(hfWebSocket.fragment, mtvb, o, x.length, x.frame, labels ? `Frame: ${x.frame}, payload: ${o}-${o + x.length - 1} (${x.length} byte${x.length === 1 ? '' : 's'})` : undefined);
         o += x.length;
       }
-      fr.addGenerated(hfWebSocket.fragmentCount, mtvb, 0, mLen, m.parts.length, `Fragment count: ${m.parts.length}`);
-      fr.addGenerated(hfWebSocket.reassembledLength, mtvb, 0, mLen, mLen, `Reassembled websocket Payload length: ${mLen}`);
+      fr.addGenerated(hfWebSocket.fragmentCount, mtvb, 0, mLen, m.parts.length, labels ? `Fragment count: ${m.parts.length}` : undefined);
+      fr.addGenerated(hfWebSocket.reassembledLength, mtvb, 0, mLen, mLen, labels ? `Reassembled websocket Payload length: ${mLen}` : undefined);
     }
   }
   if (memo.compressed) {
@@ -270,7 +274,7 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
     }
   }
   if (mOpcode === 1) {
-    if (pl.enabled) pl.add(hfWebSocket.text, mtvb, mOff, mLen, utf8String(slice(mtvb, mOff, mLen)));
+    if (pl.wants(hfWebSocket.text)) pl.add(hfWebSocket.text, mtvb, mOff, mLen, utf8String(slice(mtvb, mOff, mLen)));
     dissectTextLines(mtvb, mOff, mOff + mLen, ctx, parent);
   } else if (mOpcode === 2) {
     const data = ctx.registry.byName('data');
