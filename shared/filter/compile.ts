@@ -373,7 +373,12 @@ class Compiler {
         fail(`Arguments to '${name}' must have the same type (expected ${ftName(first.def.type)}, got ${ftName(o.def.type)})`, o.span);
       }
     }
-    const constants = args.flatMap((a, i) => (operands[i] ? [] : [parseLiteral(a as LiteralEntity, first.kind, first.def)]));
+    const constants = args.flatMap((a, i) => {
+      if (operands[i]) return [];
+      // As tshark 4.0: arithmetic of constants is not folded, here as on the left of a relation.
+      if (a.k === 'arith' || a.k === 'neg') fail('Constant arithmetic expression on the LHS is invalid.', firstLeaf(a).span);
+      return [parseLiteral(a as LiteralEntity, first.kind, first.def)];
+    });
     const fields = operands.filter((o): o is Operand => o !== null);
     const order = orderFor(first.kind);
     const sign = name === 'max' ? 1 : -1;

@@ -6,12 +6,15 @@
  *
  * Runs inside a worker (worker.mjs); before each case it copies the input
  * into shared memory and bumps a counter, so the parent can tell a hang from
- * a slow run and still hold the input that hung.
+ * a slow run and still hold the input that hung. Crashing and slow inputs are
+ * kept as the bytes a file of them holds: a filter input also holds parsed
+ * packets, whose functions postMessage cannot clone.
  */
 import { packetsToPcapng } from './crash-files.mjs';
 import { mutateBytes, mutateFilter, rng } from './mutate.mjs';
 import { captureFileTarget, filterTarget, inflateTarget, packetsTarget } from './targets.mjs';
 import { fileSeeds, filterSeeds, inflateSeeds, packetSeeds } from './seeds.mjs';
+import { describeThrown } from './thrown.mjs';
 import { Dissection } from '../../dist/shared/dissect/engine.js';
 import { frameInputFrom } from '../../dist/shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../dist/shared/dissect/protocols.js';
@@ -99,11 +102,11 @@ export function fuzz(o) {
     try {
       features = t.run(input);
     } catch (e) {
-      crashes.push({ case: i, input, error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e) });
+      crashes.push({ case: i, input: t.bytes(input), error: describeThrown(e) });
       continue;
     }
     const ms = performance.now() - start;
-    if (ms > o.slowMs) slow.push({ case: i, input, ms: Math.round(ms) });
+    if (ms > o.slowMs) slow.push({ case: i, input: t.bytes(input), ms: Math.round(ms) });
     let fresh = false;
     for (const f of features) {
       if (!seen.has(f)) {
