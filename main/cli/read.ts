@@ -7,11 +7,10 @@ import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import type { Writable } from 'node:stream';
 import type { ParsedRecord } from '../../shared/capture/index.js';
 import type { InterfaceInfo } from '../../shared/capture/types.js';
-import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
+import type { Dissected } from '../../shared/dissect/engine.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
-import type { TreeShape } from '../../shared/dissect/tree.js';
-import { caretLines, compileFilter, dissectShaped, treeShapeFor, treelessFilter, type CompiledFilter } from '../../shared/filter/index.js';
+import { caretLines, compileFilter, type CompiledFilter } from '../../shared/filter/index.js';
 import { COLUMN_FIELD_PREFIX, FieldsPrinter, invalidFields, invalidFieldsMessage } from '../../shared/format/fields-output.js';
 import { packetHexDump } from '../../shared/format/hexdump.js';
 import { JsonArray, packetJson, packetJsonFields } from '../../shared/format/json-output.js';
@@ -21,6 +20,7 @@ import {
 import { treeLines } from '../../shared/format/tree-text.js';
 import { parseReadArgs, UsageError, type ReadOptions } from './args.js';
 import { CaptureOpenError, damageMessage, openCaptureStream } from './capture-stream.js';
+import { FilterPass } from './filter-pass.js';
 import { BufferedOutput } from './output.js';
 import { tcpdumpArgs } from './tcpdump-mode.js';
 import { formatTcpdump, type TcpdumpOptions } from '../../shared/tcpdump/index.js';
@@ -70,21 +70,22 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
 
   const out = new BufferedOutput(stdout);
   const printer = new PacketPrinter(opts, out, tcpdump?.options);
-  const dissection = new Dissection(registry, { singlePass: true });
-  // A filter on protocols and frame numbers or lengths alone needs no tree; any other needs only the items
-  // it names. What is printed may need the whole tree.
-  const treeless = filter ? treelessFilter(filter, registry) : null;
-  const tree: boolean | TreeShape = printer.needsTree ? true : filter && !treeless ? treeShapeFor([filter]) : false;
-  const passes = (d: Dissected): boolean => !filter || (treeless && !d.tree ? treeless(d) : filter.matches(d));
+  // The display filter is answered from summary facts without a tree where it can, else on the items it names.
+  const pass = new FilterPass(registry, filter, printer.needsTree, opts.file);
   let read = 0;
   try {
     reading: for await (const batch of capture.batches()) {
       for (const rec of batch) {
         const ifaces = capture.parser.interfaces;
-        const d = dissectShaped(dissection, frameInputFrom(rec, ifaces), tree);
+        const frame = frameInputFrom(rec, ifaces);
+        let d = pass.dissect(frame);
+        if (!d) {
+          await pass.rewind(frame.num);
+          d = pass.dissect(frame)!;
+        }
         // -c counts packets read, shown or not, as tshark does.
         read++;
-        if (passes(d)) printer.packet(d, rec, ifaces[rec.interface]);
+        if (pass.passes(d)) printer.packet(d, rec, ifaces[rec.interface]);
         else printer.skipped(rec);
         if (out.closed || (opts.count !== undefined && read >= opts.count)) break reading;
         // Awaited only when a flush began: an await per packet would cost a microtask each.

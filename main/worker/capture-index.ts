@@ -20,6 +20,7 @@ import type { FrameInput } from '../../shared/dissect/packet.js';
 import type { Registry } from '../../shared/dissect/registry.js';
 import type { TreeShape } from '../../shared/dissect/tree.js';
 import { dissectShaped } from '../../shared/filter/index.js';
+import { knownFacts } from '../../shared/filter/summary-facts.js';
 import { COLUMN_MAX_BYTES, INFO_MAX_BYTES } from '../../shared/format/summary.js';
 import { truncateUtf8 } from '../../shared/format/utf8-text.js';
 import { rowColor, tcpAnalysis, tcpFlagsFromInfo } from '../../shared/view/row-color.js';
@@ -280,7 +281,7 @@ export class CaptureIndex {
     if (d.ctx.protocols.includes('websocket')) flags |= PacketFlag.WebSocket;
     if (tcpFlags?.syn && tcpFlags.ack) flags |= PacketFlag.SynAck;
     if (tcpFlags && !tcpFlags.ack) flags |= PacketFlag.NoAck;
-    flags |= knownAddressing(d);
+    flags |= knownFacts(d);
     return {
       timeDigits: rec.noTimestamp ? NO_TIME : this.digitsOf(rec.interface),
       src: truncateUtf8(d.src, COLUMN_MAX_BYTES),
@@ -325,29 +326,6 @@ export class CaptureIndex {
       });
     }, FOLLOW_POLL_MS);
   }
-}
-
-/**
- * Which of the packet's addressing facts the store can stand for (PacketFlag.Ipv4Known,
- * PortsKnown): only in the plain case of one network layer and one transport layer,
- * where the dissectors' context holds the values their tree items have. Anything
- * else (tunnels, ICMP quoting an inner header, a header cut short) is left to the
- * tree; summary-filter.ts dissects such packets when a filter reads these fields.
- */
-function knownAddressing(d: Dissected): number {
-  let ip = 0, ipv6 = 0, transport = 0, icmp = 0;
-  for (const p of d.ctx.protocols) {
-    if (p === 'ip') ip++;
-    else if (p === 'ipv6') ipv6++;
-    else if (p === 'tcp' || p === 'udp') transport++;
-    else if (p === 'icmp' || p === 'icmpv6') icmp++;
-  }
-  let known = 0;
-  const ctx = d.ctx;
-  if (ip === 1 && ipv6 === 0 && ctx.netSrc !== '' && d.src === ctx.netSrc && d.dst === ctx.netDst) known |= PacketFlag.Ipv4Known;
-  // TCP and UDP set the context's ports; a zero pair means the layer stopped before they were stored.
-  if (ip + ipv6 === 1 && transport === 1 && icmp === 0 && (ctx.srcPort !== 0 || ctx.dstPort !== 0)) known |= PacketFlag.PortsKnown;
-  return known;
 }
 
 export function errorText(e: unknown): string {

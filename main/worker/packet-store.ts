@@ -11,6 +11,7 @@ import { fitUint as fit, type FrameTimes, type UintColumn } from '../../shared/d
 import type { Row, RowColor } from '../../shared/ipc/contract.js';
 import { relativeTimeColumn } from '../../shared/format/summary.js';
 import { ROW_COLORS } from '../../shared/view/row-color.js';
+import { Known } from '../../shared/filter/summary-facts.js';
 import { InfoTexts } from './info-texts.js';
 
 /** Marks a packet whose file stores no time (pcapng Simple Packet Block): its Time column is empty. */
@@ -28,9 +29,9 @@ export const PacketFlag = {
    * One IPv4 header, whose addresses are the Source and Destination columns: the
    * packet's ip.src and ip.dst items can be told from the store (summary-filter.ts).
    */
-  Ipv4Known: 8,
+  Ipv4Known: Known.Ipv4,
   /** One TCP or UDP header, whose ports are srcPort and dstPort. */
-  PortsKnown: 16,
+  PortsKnown: Known.Ports,
 } as const;
 
 /** PacketStore.stack of a packet whose protocol stack was not stored (more distinct stacks than ids). */

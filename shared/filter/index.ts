@@ -11,10 +11,11 @@
  * src/dst pair. `caretLines` renders an error's position as tshark does.
  *
  * Cost: `treeShapeFor` gives the tree a filter needs (only the items it names)
- * and `dissectShaped` dissects with it; protocol-stack.ts says what
- * frame.protocols alone answers (`treelessFilter`, and the worker's store).
+ * and `dissectShaped` dissects with it; summary-facts.ts answers a filter from
+ * a packet's summary facts without a tree (the worker's store, `paquet read -Y`),
+ * relying on what protocol-stack.ts says frame.protocols tells.
  */
 export { compileFilter, protocolOf, type CompiledFilter, type CompileResult } from './compile.js';
 export { caretLines, type FilterError } from './errors.js';
 export { dissectShaped, treeShapeFor } from './tree-shape.js';
-export { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH, treelessFilter } from './protocol-stack.js';
+export { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH } from './protocol-stack.js';

@@ -14,7 +14,7 @@ import type { Dissected } from '../../shared/dissect/engine.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { walk, type TreeNode } from '../../shared/dissect/tree.js';
 import {
-  compileFilter, FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH, protocolOf, treelessFilter, type CompiledFilter,
+  compileFilter, FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH, protocolOf, type CompiledFilter,
 } from '../../shared/filter/index.js';
 import { PacketFlag } from '../../main/worker/packet-store.js';
 import { parseIpv4, SummaryFilter } from '../../main/worker/summary-filter.js';
@@ -233,51 +233,6 @@ describe('filters answered from the store', () => {
     expect(answered('frame contains "Upgrade"')).toBe(0);
     // HTTP is listed in the frames of the WebSocket connection it upgraded, which have no HTTP item.
     expect(answered('http')).toBe(chat.full.filter((p) => !p.protocols.includes('http')).length);
-  });
-});
-
-describe('filters a one-pass reader answers without a tree (paquet read -Y)', () => {
-  it('answer as the first pass\'s full tree does', () => {
-    // Not dns: mDNS packets carry dns.* items with only mdns listed.
-    const texts = [
-      ...[...ITEM_WHEN_LISTED].filter((p) => p !== 'dns').flatMap((p) => [p, `!${p}`]), 'frame', 'frame.len > 1000', 'frame.len <= 60', 'frame.number in {1..5}',
-      'websocket && frame.len > 100', '!tcp || udp', 'count(frame.len) == 1', 'len(frame.number) == 0', 'ip and not icmp and frame.number > 3',
-    ];
-    const filters = texts.map((t) => {
-      const r = compileFilter(t, registry);
-      if (!r.ok) throw new Error(`${t}: ${r.error.message}`);
-      const treeless = treelessFilter(r.filter, registry);
-      expect(treeless, t).not.toBeNull();
-      return { text: t, filter: r.filter, treeless: treeless! };
-    });
-    const problems = new Problems();
-    let compared = 0;
-    for (const path of corpusFiles()) {
-      let bare, full;
-      try {
-        bare = dissectFile(path, false).packets;
-        full = dissectFile(path, true).packets;
-      } catch {
-        continue;
-      }
-      for (const f of filters) {
-        bare.forEach((d, i) => {
-          compared++;
-          const want = f.filter.matches(full[i]!);
-          if (f.treeless(d) !== want) problems.add(`${path.split('/shared/')[1]} #${d.num}: "${f.text}" gives ${!want} without the tree, ${want} with it`);
-        });
-      }
-    }
-    expect(problems.list).toEqual([]);
-    expect(compared).toBeGreaterThan(100_000);
-  }, 120_000);
-
-  it('are only those', () => {
-    for (const t of ['tcp.port == 80', 'http', 'dns', 'ip.src#1 == 1.2.3.4', 'tcp contains 00', 'frame contains 00', 'tcp.len > 0', 'count(tcp) == 1']) {
-      const r = compileFilter(t, registry);
-      if (!r.ok) throw new Error(r.error.message);
-      expect(treelessFilter(r.filter, registry), t).toBeNull();
-    }
   });
 });
 

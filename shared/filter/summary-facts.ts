@@ -1,0 +1,228 @@
+/**
+ * Display filters answered from a packet's summary facts instead of its tree:
+ * its protocol stack (frame.protocols), frame number and length, and, in the
+ * plain case of one network and one transport layer, its IPv4 addresses,
+ * ports and TCP stream. A filter that reads only those, or fields of protocols
+ * the packet does not carry, is evaluated on items made from the facts, by
+ * the filter's own code, so the answer is the one the full tree would give.
+ *
+ * Where the facts come from is the caller's: the worker's packet store
+ * (main/worker/summary-filter.ts) or, in `paquet read -Y`, what the engine
+ * returns without a tree (factsOf). What this relies on is in
+ * protocol-stack.ts, checked over every shared capture by
+ * test/worker/summary-filter.test.ts and test/cli/fact-filter.test.ts.
+ */
+import type { Dissected } from '../dissect/engine.js';
+import type { FieldDef } from '../dissect/field.js';
+import type { Registry } from '../dissect/registry.js';
+import { TreeNode } from '../dissect/tree.js';
+import { tcpAnalysis } from '../view/row-color.js';
+import { protocolOf, type CompiledFilter } from './compile.js';
+import { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH } from './protocol-stack.js';
+
+/** A value the facts hold for a packet (a number; negative when it cannot be told). */
+export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream';
+
+/**
+ * Which addressing facts stand for the packet's items (the worker's PacketFlag
+ * stores these bits): only in the plain case, see knownFacts.
+ */
+export const Known = {
+  /** One IPv4 header, whose addresses are the Source and Destination columns. */
+  Ipv4: 8,
+  /** One TCP or UDP header, whose ports (and TCP stream) the context holds. */
+  Ports: 16,
+} as const;
+
+/** A field whose items the facts can stand for. */
+interface FactField {
+  /** The layer whose items these are (their presence follows the stack); null: the frame, always there. */
+  readonly protocol: string | null;
+  /** Known bits the packet must have for the facts to be the items' values. */
+  readonly need: number;
+  /** Bytes each item covers (what len() of it gives). */
+  readonly length: number;
+  /** The fact of each of the field's items in a packet. */
+  readonly values: readonly Fact[];
+}
+
+const IP = Known.Ipv4;
+const PORTS = Known.Ports;
+
+/** The hidden either-side items (ip.addr, tcp.port) too: the dissectors add them next to the pair. */
+const FACT_FIELDS: Readonly<Record<string, FactField>> = {
+  'frame.number': { protocol: null, need: 0, length: 0, values: ['number'] },
+  'frame.len': { protocol: null, need: 0, length: 0, values: ['len'] },
+  'ip.src': { protocol: 'ip', need: IP, length: 4, values: ['src'] },
+  'ip.dst': { protocol: 'ip', need: IP, length: 4, values: ['dst'] },
+  'ip.addr': { protocol: 'ip', need: IP, length: 4, values: ['src', 'dst'] },
+  'tcp.srcport': { protocol: 'tcp', need: PORTS, length: 2, values: ['srcPort'] },
+  'tcp.dstport': { protocol: 'tcp', need: PORTS, length: 2, values: ['dstPort'] },
+  'tcp.port': { protocol: 'tcp', need: PORTS, length: 2, values: ['srcPort', 'dstPort'] },
+  'tcp.stream': { protocol: 'tcp', need: PORTS, length: 0, values: ['tcpStream'] },
+  'udp.srcport': { protocol: 'udp', need: PORTS, length: 2, values: ['srcPort'] },
+  'udp.dstport': { protocol: 'udp', need: PORTS, length: 2, values: ['dstPort'] },
+  'udp.port': { protocol: 'udp', need: PORTS, length: 2, values: ['srcPort', 'dstPort'] },
+};
+
+/** What the facts say about packets of one protocol stack, for one filter. */
+export type FactPlan =
+  /** The filter reads something only the tree has. */
+  | { readonly kind: 'tree' }
+  /** Every packet of the stack gets the same answer (it reads only protocols present or absent). */
+  | { readonly kind: 'constant'; readonly passes: boolean }
+  /** Items made from the facts, when the packet's Known bits include `need`. */
+  | ItemsPlan;
+
+export interface ItemsPlan {
+  readonly kind: 'facts';
+  readonly need: number;
+  /** The facts the items' values come from, each once: FactFilter.answer takes their values in this order. */
+  readonly facts: readonly Fact[];
+  readonly protocolItems: readonly TreeNode[];
+  /** One reusable item per fact value, whose value is set for each packet from facts[fact]. */
+  readonly items: readonly { readonly node: TreeNode; readonly fact: number }[];
+  /**
+   * Answers already worked out, by the facts' values (a map per fact, nested): most
+   * packets repeat a few address pairs and ports. Null when a fact never repeats (frame.number).
+   */
+  readonly memo: Memo | null;
+}
+
+type Memo = Map<number, Memo | boolean>;
+
+/** Answers a filter keeps, at most (then it works each out again). */
+const MEMO_LIMIT = 200_000;
+
+const TREE: FactPlan = { kind: 'tree' };
+const NO_SOURCES: never[] = [];
+
+/** One compiled filter, evaluated on facts: plan() per protocol stack (callers keep the plans), answer() per packet. */
+export class FactFilter {
+  /** The items of one packet, reused. */
+  private readonly items: TreeNode[] = [];
+  private memoized = 0;
+  /** False when no packet can be answered: the filter numbers layers, which follow the tree's nesting. */
+  readonly useful: boolean;
+
+  constructor(
+    private readonly filter: CompiledFilter,
+    private readonly registry: Registry,
+  ) {
+    this.useful = !filter.usesLayers;
+  }
+
+  /** How packets whose frame.protocols is `stackText` are answered. */
+  plan(stackText: string): FactPlan {
+    if (!this.useful) return TREE;
+    const stack = new Set(stackText.split(':'));
+    /** True when the packet surely has no item of this protocol or its fields. */
+    const absent = (protocol: string): boolean => {
+      const carriers = ITEMS_ONLY_WITH[protocol];
+      return carriers !== undefined && !carriers.some((p) => stack.has(p));
+    };
+    const protocolItems: TreeNode[] = [];
+    const facts: Fact[] = [];
+    const items: { node: TreeNode; fact: number }[] = [];
+    let need = 0;
+    for (const name of this.filter.fields) {
+      const field = FACT_FIELDS[name];
+      if (field) {
+        if (field.protocol !== null && absent(field.protocol)) continue;
+        if (field.protocol !== null && !stack.has(field.protocol)) return TREE;
+        need |= field.need;
+        const def = this.def(name);
+        for (const fact of field.values) {
+          if (!facts.includes(fact)) facts.push(fact);
+          items.push({ node: new TreeNode(def, 0, 0, field.length, null), fact: facts.indexOf(fact) });
+        }
+        continue;
+      }
+      const def = this.registry.field(name);
+      if (def?.type === 'protocol') {
+        if (name !== 'frame') {
+          if (absent(name)) continue;
+          if (!stack.has(name) || !ITEM_WHEN_LISTED.has(name)) return TREE;
+        }
+        // Present: its item can be made, but its value is its bytes, which only the packet has.
+        if (this.filter.valueFields.has(name)) return TREE;
+        protocolItems.push(new TreeNode(def, 0, 0, 0, null));
+        continue;
+      }
+      // Fields of a protocol the packet does not carry have no items; any other needs the tree.
+      if (FIELDS_ALSO_ELSEWHERE.has(name) || !absent(protocolOf(name, this.registry))) return TREE;
+    }
+    if (items.length === 0) return { kind: 'constant', passes: this.filter.matchesItems(protocolItems, NO_SOURCES) };
+    return { kind: 'facts', need, facts, protocolItems, items, memo: facts.includes('number') ? null : new Map() };
+  }
+
+  /** Whether a packet of the plan passes, given the values of plan.facts in order (none negative). */
+  answer(plan: ItemsPlan, row: readonly number[]): boolean {
+    const last = plan.facts.length - 1;
+    // The answer depends on the stack (this plan) and these values only.
+    let memo = plan.memo;
+    if (memo) {
+      for (let c = 0; c < last; c++) {
+        let next = memo.get(row[c]!) as Memo | undefined;
+        if (!next) memo.set(row[c]!, (next = new Map()));
+        memo = next;
+      }
+      const known = memo.get(row[last]!) as boolean | undefined;
+      if (known !== undefined) return known;
+    }
+    const items = this.items;
+    items.length = 0;
+    for (const n of plan.protocolItems) items.push(n);
+    for (const { node, fact } of plan.items) {
+      node.value = row[fact]!;
+      items.push(node);
+    }
+    const passes = this.filter.matchesItems(items, NO_SOURCES);
+    if (memo && this.memoized < MEMO_LIMIT) {
+      memo.set(row[last]!, passes);
+      this.memoized++;
+    }
+    return passes;
+  }
+
+  private def(name: string): FieldDef {
+    return this.registry.field(name) ?? { abbrev: name, name, type: 'uint32' };
+  }
+}
+
+/**
+ * Which of the packet's addressing facts stand for its items (Known bits):
+ * only in the plain case of one network layer and one transport layer, where
+ * the dissectors' context holds the values their tree items have. Anything
+ * else (tunnels, ICMP quoting an inner header, a header cut short) is left to
+ * the tree.
+ */
+export function knownFacts(d: Dissected): number {
+  let ip = 0, ipv6 = 0, transport = 0, icmp = 0;
+  for (const p of d.ctx.protocols) {
+    if (p === 'ip') ip++;
+    else if (p === 'ipv6') ipv6++;
+    else if (p === 'tcp' || p === 'udp') transport++;
+    else if (p === 'icmp' || p === 'icmpv6') icmp++;
+  }
+  let known = 0;
+  const ctx = d.ctx;
+  if (ip === 1 && ipv6 === 0 && ctx.netSrc !== '' && d.src === ctx.netSrc && d.dst === ctx.netDst) known |= Known.Ipv4;
+  // TCP and UDP set the context's ports; a zero pair means the layer stopped before they were stored.
+  if (ip + ipv6 === 1 && transport === 1 && icmp === 0 && (ctx.srcPort !== 0 || ctx.dstPort !== 0)) known |= Known.Ports;
+  return known;
+}
+
+/** A fact of a packet the engine dissected (with or without a tree); negative when it cannot be told. */
+export function factOf(d: Dissected, fact: Fact): number {
+  switch (fact) {
+    case 'number': return d.num;
+    case 'len': return d.ctx.frame.origLen;
+    // IPv4 sets the keys right after the texts the Known.Ipv4 check compares.
+    case 'src': return d.ctx.netSrcKey;
+    case 'dst': return d.ctx.netDstKey;
+    case 'srcPort': return d.ctx.srcPort;
+    case 'dstPort': return d.ctx.dstPort;
+    case 'tcpStream': return tcpAnalysis(d)?.stream ?? -1;
+  }
+}
