@@ -5,7 +5,7 @@ export const CHECKSUM_STATUS: Readonly<Record<number, string>> = { 0: 'Bad', 1: 
 
 /** Status items are BASE_NONE in Wireshark: the tree shows the word alone (`Checksum Status: Good`). */
 export function checksumStatusText(def: FieldDef, status: number): string {
-  // Asked for on every packet (even without a tree): each text is made once.
+  // Asked for on every packet a labelled tree shows: each text is made once.
   let texts = statusTexts.get(def);
   if (!texts) statusTexts.set(def, (texts = []));
   return (texts[status] ??= `${def.name}: ${CHECKSUM_STATUS[status] ?? 'Unknown'}`);

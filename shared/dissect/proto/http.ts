@@ -587,9 +587,10 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   ctx.cols.setFence();
   if (tcp && !ctx.visited) streamState(ctx, tcp.stream).sawMessage = true;
 
-  // Cross-message bookkeeping, memoised per message.
-  const memoKey = 'http:' + (tcp?.key ?? '') + ':' + tvb.source + ':' + off;
-  const stored = ctx.getMemo<number>(memoKey);
+  // Cross-message bookkeeping, memoised per message for revisits. A single pass has none, and
+  // no frame hands HTTP the same message twice: it neither makes the key nor keeps the memo.
+  const memoKey = ctx.keepsMemos ? 'http:' + (tcp?.key ?? '') + ':' + tvb.source + ':' + off : undefined;
+  const stored = memoKey === undefined ? undefined : ctx.getMemo<number>(memoKey);
   let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, tcp ? streamState(ctx, tcp.stream) : undefined);
   const hostHeader = header('host');
   const fullUri = fl.kind === 'request' ? fullRequestUri(fl.uri, hostHeader, ctx, tcp) : '';
@@ -623,7 +624,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     } else if (!tcp) {
       memo.requestNumber = fl.kind === 'request' ? 1 : undefined;
     }
-    if (!ctx.visited) ctx.setMemo(memoKey, encodeMessage(memo));
+    if (memoKey !== undefined && !ctx.visited) ctx.setMemo(memoKey, encodeMessage(memo));
   }
 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);

@@ -257,16 +257,16 @@ export const dissectIcmp: Dissector = (tvb, offset, end, ctx, tree, dataArg) => 
     const computed = internetChecksum(tvb.bytes, offset, captured);
     if (computed === 0) {
       t.add(hfIcmp.checksum, tvb, offset + 2, 2, sum, t.enabled ? `Checksum: 0x${hex4(sum)} [correct]` : undefined);
-      t.addGenerated(hfIcmp.checksumStatus, tvb, offset + 2, 0, 1, checksumStatusText(hfIcmp.checksumStatus, 1));
+      t.addGenerated(hfIcmp.checksumStatus, tvb, offset + 2, 0, 1, t.labels ? checksumStatusText(hfIcmp.checksumStatus, 1) : undefined);
     } else {
       const item = t.add(hfIcmp.checksum, tvb, offset + 2, 2, sum, t.enabled ? `Checksum: 0x${hex4(sum)} incorrect, should be 0x${hex4(should)}` : undefined);
       addExpert(item, tvb, offset + 2, 2, Severity.Warning, GROUPS.Checksum, `Bad checksum [should be 0x${hex4(should)}]`, hfIcmp.checksumBad);
-      t.addGenerated(hfIcmp.checksumStatus, tvb, offset + 2, 0, 0, checksumStatusText(hfIcmp.checksumStatus, 0));
+      t.addGenerated(hfIcmp.checksumStatus, tvb, offset + 2, 0, 0, t.labels ? checksumStatusText(hfIcmp.checksumStatus, 0) : undefined);
     }
   } else {
     t.add(hfIcmp.checksum, tvb, offset + 2, 2, sum,
       t.enabled ? `Checksum: 0x${hex4(sum)} [unverified] [${inError ? 'in ICMP error packet' : 'fragmented datagram'}]` : undefined);
-    t.addGenerated(hfIcmp.checksumStatus, tvb, offset + 2, 0, 2, checksumStatusText(hfIcmp.checksumStatus, 2));
+    t.addGenerated(hfIcmp.checksumStatus, tvb, offset + 2, 0, 2, t.labels ? checksumStatusText(hfIcmp.checksumStatus, 2) : undefined);
   }
 
   let numAddrs = 0, entrySize = 0;

@@ -267,16 +267,16 @@ export const dissectIcmpv6: Dissector = (tvb, offset, end, ctx, tree, dataArg) =
     const computed = internetChecksum(tvb.bytes, offset, captured, -1, pseudoHeaderWords(ip, reported));
     if (computed === 0) {
       t.add(hfIcmpv6.checksum, tvb, offset + 2, 2, sum, t.enabled ? `Checksum: 0x${hex4(sum)} [correct]` : undefined);
-      t.addGenerated(hfIcmpv6.checksumStatus, tvb, offset + 2, 0, 1, checksumStatusText(hfIcmpv6.checksumStatus, 1));
+      t.addGenerated(hfIcmpv6.checksumStatus, tvb, offset + 2, 0, 1, t.labels ? checksumStatusText(hfIcmpv6.checksumStatus, 1) : undefined);
     } else {
       const should = internetChecksum(tvb.bytes, offset, captured, offset + 2, pseudoHeaderWords(ip, reported));
       const item = t.add(hfIcmpv6.checksum, tvb, offset + 2, 2, sum, t.enabled ? `Checksum: 0x${hex4(sum)} incorrect, should be 0x${hex4(should)}` : undefined);
       addExpert(item, tvb, offset + 2, 2, Severity.Warning, GROUPS.Checksum, `Bad checksum [should be 0x${hex4(should)}]`, hfIcmpv6.checksumBad);
-      t.addGenerated(hfIcmpv6.checksumStatus, tvb, offset + 2, 0, 0, checksumStatusText(hfIcmpv6.checksumStatus, 0));
+      t.addGenerated(hfIcmpv6.checksumStatus, tvb, offset + 2, 0, 0, t.labels ? checksumStatusText(hfIcmpv6.checksumStatus, 0) : undefined);
     }
   } else {
     t.add(hfIcmpv6.checksum, tvb, offset + 2, 2, sum, t.enabled ? `Checksum: 0x${hex4(sum)} [unverified]` : undefined);
-    t.addGenerated(hfIcmpv6.checksumStatus, tvb, offset + 2, 0, 2, checksumStatusText(hfIcmpv6.checksumStatus, 2));
+    t.addGenerated(hfIcmpv6.checksumStatus, tvb, offset + 2, 0, 2, t.labels ? checksumStatusText(hfIcmpv6.checksumStatus, 2) : undefined);
   }
 
   const body = offset + 4;

@@ -254,7 +254,7 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
   items.add(hfIp.proto, tvb, offset + 9, 1, proto);
   const sum = u16(tvb, offset + 10);
   items.add(hfIp.checksum, tvb, offset + 10, 2, sum, t.labels ? `Header Checksum: 0x${sum.toString(16).padStart(4, '0')} [validation disabled]` : undefined);
-  items.addGenerated(hfIp.checksumStatus, tvb, offset + 10, 0, 2, checksumStatusText(hfIp.checksumStatus, 2));
+  items.addGenerated(hfIp.checksumStatus, tvb, offset + 10, 0, 2, items.labels ? checksumStatusText(hfIp.checksumStatus, 2) : undefined);
 
   const src = u32(tvb, offset + 12);
   const srcText = addressText(src);

@@ -263,48 +263,56 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   const seglen = seg.seglen;
   const seq = seg.seq;
   const ack = seg.ack;
+  // The flows' fields are read through views on typed arrays (tcp-conversations.ts): read once
+  // each here (a sequence number above 2^30 is a boxed number per read); none changes before
+  // "Advance this flow".
+  const fwdNext = fwd.nextSeq;
+  const fwdWindow = fwd.window;
+  const fwdLastAck = fwd.lastAck;
+  const revLastAck = rev.lastAck;
 
   if (seg.window === 0 && noCtl) flags.zeroWindow = true;
-  if (fwd.nextSeq !== undefined && seqGt(seq, fwd.nextSeq) && (seg.flags & Th.RST) === 0) {
+  if (fwdNext !== undefined && seqGt(seq, fwdNext) && (seg.flags & Th.RST) === 0) {
     flags.lostSegment = true;
     // With bytes missing tshark stops counting bytes in flight and push bytes for this side.
     fwd.validBif = false;
   }
-  if (seglen <= 1 && noCtl && fwd.nextSeq !== undefined && ((fwd.nextSeq - 1) >>> 0) === seq) flags.keepAlive = true;
-  const sameState = seglen === 0 && fwd.nextSeq !== undefined && seq === fwd.nextSeq && fwd.lastAck !== undefined && ack === fwd.lastAck && noCtl;
-  if (sameState && seg.window !== 0 && fwd.window !== undefined && seg.window !== fwd.window) flags.windowUpdate = true;
-  if (sameState && fwd.window !== undefined && seg.window === fwd.window && rev.lastKeepAlive) flags.keepAliveAck = true;
-  if (sameState && !flags.keepAliveAck && seg.window !== 0 && fwd.window !== undefined && seg.window === fwd.window) {
+  if (seglen <= 1 && noCtl && fwdNext !== undefined && ((fwdNext - 1) >>> 0) === seq) flags.keepAlive = true;
+  const sameState = seglen === 0 && fwdNext !== undefined && seq === fwdNext && fwdLastAck !== undefined && ack === fwdLastAck && noCtl;
+  if (sameState && seg.window !== 0 && fwdWindow !== undefined && seg.window !== fwdWindow) flags.windowUpdate = true;
+  if (sameState && fwdWindow !== undefined && seg.window === fwdWindow && rev.lastKeepAlive) flags.keepAliveAck = true;
+  if (sameState && !flags.keepAliveAck && seg.window !== 0 && fwdWindow !== undefined && seg.window === fwdWindow) {
     fwd.dupAckNum++;
     flags.dupAck = { num: fwd.dupAckNum, frame: fwd.lastNonDupAck };
   } else {
     fwd.lastNonDupAck = seg.frame;
     fwd.dupAckNum = 0;
   }
-  if (ackFlag && rev.nextSeq !== undefined && seqGt(ack, rev.nextSeq)) flags.ackLostSegment = true;
+  const revNext = rev.nextSeq;
+  if (ackFlag && revNext !== undefined && seqGt(ack, revNext)) flags.ackLostSegment = true;
 
   let duplicateData = false;
   let overlap = 0;
   const occupies = seglen > 0 || (seg.flags & (Th.SYN | Th.FIN)) !== 0;
-  if (occupies && fwd.nextSeq !== undefined && seqLt(seq, fwd.nextSeq) && !flags.keepAlive) {
+  if (occupies && fwdNext !== undefined && seqLt(seq, fwdNext) && !flags.keepAlive) {
     // Shortly after the segment that moved the edge (under the initial RTT, else 3 ms), a segment
     // filling in below it is out of order rather than resent.
     const threshold = conv.iRttNs ?? 3_000_000;
     const sinceEdge = nsSub(seg.tsNs, fwd.nextSeqNs);
-    if (rev.dupAckNum >= 2 && rev.lastAck === seq && nsSub(seg.tsNs, rev.lastAckNs) < 20_000_000) {
+    if (rev.dupAckNum >= 2 && revLastAck === seq && nsSub(seg.tsNs, rev.lastAckNs) < 20_000_000) {
       flags.fastRetransmission = true;
       flags.retransmission = true;
-    } else if (seglen > 0 && sinceEdge < threshold && fwd.nextSeq !== ((seq + seglen) >>> 0)) flags.outOfOrder = true;
+    } else if (seglen > 0 && sinceEdge < threshold && fwdNext !== ((seq + seglen) >>> 0)) flags.outOfOrder = true;
     else flags.retransmission = true;
     if (flags.retransmission) {
       // tshark measures from the oldest segment still waiting for its ACK.
       const first = fwd.unacked?.[0];
       if (first) flags.rto = { ns: nsSub(seg.tsNs, first.tsNs), frame: first.frame };
     }
-    if (flags.retransmission && seglen > 0 && rev.lastAck !== undefined && !seqGt((seq + seglen) >>> 0, rev.lastAck)) flags.spurious = true;
+    if (flags.retransmission && seglen > 0 && revLastAck !== undefined && !seqGt((seq + seglen) >>> 0, revLastAck)) flags.spurious = true;
   }
-  if (seglen > 0 && fwd.nextSeq !== undefined && seqLt(seq, fwd.nextSeq)) {
-    const seen = seqDiff(fwd.nextSeq, seq);
+  if (seglen > 0 && fwdNext !== undefined && seqLt(seq, fwdNext)) {
+    const seen = seqDiff(fwdNext, seq);
     if (seen >= seglen) duplicateData = true;
     else overlap = seen;
   }

@@ -2,7 +2,8 @@
  * Delivery of TCP payload to the application layer: choosing the dissector
  * (stream dissector, ports low then high, heuristics, data) and reassembling
  * PDUs that span segments, per stream direction. The first pass records a plan
- * per frame (which dissector got which bytes) so a revisit replays it exactly.
+ * per frame (which dissector got which bytes) so a revisit replays it exactly
+ * (a single pass, never revisited, records none).
  * The API application dissectors see is in tcp-reassembly.ts.
  */
 import { fields } from '../field.js';
@@ -39,10 +40,11 @@ export interface SegmentMeta {
   truncated: boolean;
 }
 
+/** Where a part of a pending PDU came from (its bytes are in Pending.bytes, in order). */
 interface Chunk {
   frame: number;
   frameOffset: number;
-  bytes: Uint8Array;
+  length: number;
   /** The bytes are the frame's own (not a reassembled IP datagram's): a revisit can read them again. */
   own: boolean;
 }
@@ -50,6 +52,11 @@ interface Chunk {
 interface Pending {
   fn: Dissector;
   chunks: Chunk[];
+  /**
+   * The PDU's bytes so far are its first `total`: one buffer grown as segments come (by
+   * doubling), not a copy per segment joined at the end.
+   */
+  bytes: Uint8Array;
   total: number;
   /** Total bytes the PDU needs, or -1 for "until FIN". */
   needed: number;
@@ -87,6 +94,9 @@ export interface PayloadPlan {
 }
 
 const SEGMENT_MARK = '[TCP segment of a reassembled PDU]';
+
+/** A plan with no steps: a frame's before its payload is delivered, and every frame's in a single pass. */
+export const NO_PLAN: PayloadPlan = Object.freeze({ steps: Object.freeze([]) as unknown as Step[] });
 
 
 /** A FIN without payload still ends a PDU that runs "until FIN" (an HTTP/1.0 body without a length). */
@@ -172,19 +182,20 @@ export function deliverPayload(
     replay(ctx, tvb, parent, tcpTree, meta, plan);
     return plan;
   }
-  const steps: Step[] = [];
-  const out: PayloadPlan = { steps };
+  // A single pass never replays a plan: it records none (steps?.push makes no step then).
+  const steps: Step[] | undefined = ctx.keepsMemos ? [] : undefined;
+  const out: PayloadPlan = steps === undefined ? NO_PLAN : { steps };
   const flow = detached ? { pending: undefined, next: undefined } : flowState(ctx, meta);
   if (meta.truncated) flow.pending = undefined;
   if (meta.duplicateData) {
     // Bytes the application already had: a keep-alive's byte shows as data, a retransmission at TCP level only.
     const data = ctx.registry.byName('data');
     if (data && meta.keepAlive) {
-      steps.push({ kind: 'frame', fn: data, off, end, segmentAfter: false, kept: undefined });
+      steps?.push({ kind: 'frame', fn: data, off, end, segmentAfter: false, kept: undefined });
       ctx.call(data, tvb, off, end, parent);
     } else if (!meta.spurious) {
       const step: Step = { kind: 'resent', off, len: end - off };
-      steps.push(step);
+      steps?.push(step);
       addResent(ctx, tcpTree, step);
     }
     return out;
@@ -202,23 +213,24 @@ export function deliverPayload(
 
   const pending = flow.pending;
   if (pending) {
-    if (end > start) pending.chunks.push({ frame: ctx.num, frameOffset: start, bytes: copyOf(tvb, start, end - start), own: tvb.source === 0 });
-    pending.total += end - start;
+    if (end > start) append(pending, ctx, tvb, start, end - start);
     const done = pending.holey ? false : pending.needed < 0 ? meta.fin || meta.rst : pending.total >= pending.needed;
     if (!done) {
       const kept = { off: start, len: end - start };
-      steps.push({ kind: 'segment', kept, info: pending.info });
+      steps?.push({ kind: 'segment', kept, info: pending.info });
       addKept(ctx, tcpTree, kept);
       segmentInfo(ctx, pending.info);
       markSegment(ctx, ctx.protocols.length);
       return out;
     }
     flow.pending = undefined;
-    const { bytes, parts, own } = joinChunks(pending.chunks);
+    const { parts, own } = partsOf(pending.chunks);
+    // Exact-sized when kept for revisits; a single pass lets the view go with the frame.
+    const bytes = ctx.keepsMemos && pending.total !== pending.bytes.length ? pending.bytes.slice(0, pending.total) : pending.bytes.subarray(0, pending.total);
     // A bare FIN that ends the PDU is listed among its segments, with no bytes.
     if (end === start) parts.push({ frame: ctx.num, frameOffset: start, offset: bytes.length, length: 0 });
     const step: Step = { kind: 'reasm', fn: pending.fn, bytes, parts, chunkOffset: start, chunkLength: end - start, segmentAfter: false, own };
-    steps.push(step);
+    steps?.push(step);
     const p = runReassembled(ctx, step, parent, tcpTree, meta, '0');
     const req = p.request;
     if (req) {
@@ -226,8 +238,9 @@ export function deliverPayload(
       const keep = sliceChunks(pending.chunks, keepFrom);
       if (keep.length) {
         const have = bytes.length - keepFrom;
+        // A view of the bytes kept: the next segment grows it into a buffer of its own.
         flow.pending = {
-          fn: pending.fn, chunks: keep, total: have, needed: neededFor(have, req.more), startSeq: (pending.startSeq + keepFrom) >>> 0, holey: false,
+          fn: pending.fn, chunks: keep, bytes: bytes.subarray(keepFrom), total: have, needed: neededFor(have, req.more), startSeq: (pending.startSeq + keepFrom) >>> 0, holey: false,
           info: req.sameInfo ? ctx.cols.info : undefined,
         };
       }
@@ -245,7 +258,7 @@ export function deliverPayload(
   const fn = callApplication(ctx, tvb, start, end, parent, p, meta);
   if (!fn) return out;
   const step: Step = { kind: 'frame', fn, off: start, end, segmentAfter: false, kept: undefined };
-  steps.push(step);
+  steps?.push(step);
   const req = p.request;
   if (req && req.offset >= start && req.offset <= end) {
     const have = end - req.offset;
@@ -255,7 +268,8 @@ export function deliverPayload(
     }
     flow.pending = {
       fn,
-      chunks: have > 0 ? [{ frame: ctx.num, frameOffset: req.offset, bytes: copyOf(tvb, req.offset, have), own: tvb.source === 0 }] : [],
+      chunks: have > 0 ? [{ frame: ctx.num, frameOffset: req.offset, length: have, own: tvb.source === 0 }] : [],
+      bytes: have > 0 ? copyOf(tvb, req.offset, have) : NO_BYTES,
       total: have,
       needed: neededFor(have, req.more),
       startSeq: (startSeq + (req.offset - start)) >>> 0,
@@ -270,10 +284,26 @@ export function deliverPayload(
   return out;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** A copy of `length` bytes at `off` (kept past this frame: the caller's buffer may be reused). */
 function copyOf(tvb: Tvb, off: number, length: number): Uint8Array {
   ensure(tvb, off, length);
   return tvb.bytes.slice(off, off + length);
+}
+
+/** Add this frame's `length` bytes at `off` to the PDU. */
+function append(pending: Pending, ctx: PacketContext, tvb: Tvb, off: number, length: number): void {
+  ensure(tvb, off, length);
+  const total = pending.total + length;
+  if (total > pending.bytes.length) {
+    const grown = new Uint8Array(Math.max(total, pending.bytes.length * 2));
+    grown.set(pending.bytes.subarray(0, pending.total));
+    pending.bytes = grown;
+  }
+  pending.bytes.set(tvb.bytes.subarray(off, off + length), pending.total);
+  pending.chunks.push({ frame: ctx.num, frameOffset: off, length, own: tvb.source === 0 });
+  pending.total = total;
 }
 
 function addKept(ctx: PacketContext, tcpTree: Tree, kept: Kept): void {
@@ -379,22 +409,17 @@ function replay(ctx: PacketContext, tvb: Tvb, parent: Tree, tcpTree: Tree, meta:
   });
 }
 
-function joinChunks(chunks: readonly Chunk[]): { bytes: Uint8Array; parts: SourcePart[]; own: boolean } {
-  let total = 0;
+/** The PDU's parts (where in it each chunk's bytes are), and whether all are frames' own bytes. */
+function partsOf(chunks: readonly Chunk[]): { parts: SourcePart[]; own: boolean } {
   let own = true;
-  for (const c of chunks) {
-    total += c.bytes.length;
-    own &&= c.own;
-  }
-  const bytes = new Uint8Array(total);
   const parts: SourcePart[] = [];
   let o = 0;
   for (const c of chunks) {
-    bytes.set(c.bytes, o);
-    parts.push({ frame: c.frame, frameOffset: c.frameOffset, offset: o, length: c.bytes.length });
-    o += c.bytes.length;
+    own &&= c.own;
+    parts.push({ frame: c.frame, frameOffset: c.frameOffset, offset: o, length: c.length });
+    o += c.length;
   }
-  return { bytes, parts, own };
+  return { parts, own };
 }
 
 /** A reassembled PDU's bytes read again from its frames (a revisit when they were not kept). */
@@ -428,15 +453,15 @@ export function planForRevisit(ctx: PacketContext, plan: PayloadPlan): PayloadPl
   return { steps };
 }
 
-/** The chunks' bytes from buffer offset `from` on, as chunks again. */
+/** The chunks from PDU offset `from` on. */
 function sliceChunks(chunks: readonly Chunk[], from: number): Chunk[] {
   const out: Chunk[] = [];
   let o = 0;
   for (const c of chunks) {
-    const cEnd = o + c.bytes.length;
+    const cEnd = o + c.length;
     if (cEnd > from) {
       const skip = Math.max(0, from - o);
-      out.push({ frame: c.frame, frameOffset: c.frameOffset + skip, bytes: c.bytes.subarray(skip), own: c.own });
+      out.push({ frame: c.frame, frameOffset: c.frameOffset + skip, length: c.length - skip, own: c.own });
     }
     o = cEnd;
   }

@@ -12,9 +12,9 @@ import type { Tree } from '../tree.js';
 import { ensure, MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs, nsSince, type Ns } from '../ns.js';
-import { analyseSegment, completenessText, conversationOnly, newTcpSession, Th, type SegmentAnalysis, type TcpSessionState } from './tcp-analysis.js';
+import { analyseSegment, completenessText, conversationOnly, newTcpSession, Th, type SegmentAnalysis, type SegmentInput, type TcpSessionState } from './tcp-analysis.js';
 import { TcpFrames, type TcpMemo } from './tcp-frames.js';
-import { awaitsFin, deliverPayload, hfTcpReasm, planForRevisit, type PayloadPlan } from './tcp-stream.js';
+import { awaitsFin, deliverPayload, hfTcpReasm, NO_PLAN, planForRevisit } from './tcp-stream.js';
 import { hfTcpPdu } from './tcp-reassembly.js';
 
 export const tcpProto = protocol('tcp', 'TCP', 'Transmission Control Protocol');
@@ -181,7 +181,14 @@ export function bitPicture(value: number, mask: number, bits: number): string {
   return s;
 }
 
-const NO_PAYLOAD: PayloadPlan = Object.freeze({ steps: [] }) as PayloadPlan;
+/**
+ * The analysis input, filled anew for each segment: analyseSegment keeps none of it and calls
+ * no other dissector, so one object serves every segment (not ~150 bytes of garbage each).
+ */
+const SEGMENT: SegmentInput = {
+  srcAddr: '', srcAddrKey: -1, srcPort: 0, dstAddr: '', dstAddrKey: -1, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, seglen: 0,
+  wsShift: undefined, tsNs: 0 as Ns, tsZero: false, frame: 0,
+};
 
 /**
  * The analysis TCP found for the packet this context dissects (undefined when it is not
@@ -270,10 +277,23 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   } else {
     // A revisit without a memo (the first pass failed early) must not disturb the capture's state.
     const session = ctx.visited ? newTcpSession() : ctx.session.get<TcpSessionState>('tcp', newTcpSession);
-    a = analyseSegment(session, {
-      srcAddr: ctx.netSrc, srcAddrKey: ctx.netSrcKey, srcPort, dstAddr: ctx.netDst, dstAddrKey: ctx.netDstKey, dstPort, seq: seqRaw, ack: ackRaw, flags, window, seglen,
-      wsShift: opts.wsShift, tsNs: segmentTime(session, ctx), tsZero: ctx.frame.tsSec === 0 && ctx.frame.tsNsec === 0, frame: ctx.num,
-    });
+    const seg = SEGMENT;
+    seg.srcAddr = ctx.netSrc;
+    seg.srcAddrKey = ctx.netSrcKey;
+    seg.srcPort = srcPort;
+    seg.dstAddr = ctx.netDst;
+    seg.dstAddrKey = ctx.netDstKey;
+    seg.dstPort = dstPort;
+    seg.seq = seqRaw;
+    seg.ack = ackRaw;
+    seg.flags = flags;
+    seg.window = window;
+    seg.seglen = seglen;
+    seg.wsShift = opts.wsShift;
+    seg.tsNs = segmentTime(session, ctx);
+    seg.tsZero = ctx.frame.tsSec === 0 && ctx.frame.tsNsec === 0;
+    seg.frame = ctx.num;
+    a = analyseSegment(session, seg);
   }
 
   // Info: analysis prefixes first, fenced so an application's text keeps them.
@@ -305,7 +325,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
 
   const firstPass = !memo && !ctx.visited;
   if (firstPass) {
-    memo = { a, plan: NO_PAYLOAD };
+    memo = { a, plan: NO_PLAN };
     ctx.setLocalMemo('tcp', memo);
     store?.save(ctx.num, a, seqRaw);
   }

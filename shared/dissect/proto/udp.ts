@@ -165,11 +165,11 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
       const item = t.add(hfUdp.checksum, tvb, offset + 6, 2, 0, 'Checksum: 0 (Illegal)');
       addExpert(item, tvb, offset + 6, 2, Severity.Error, GROUPS.Checksum, 'Illegal checksum value (0)', hfUdp.checksumZero);
       ctx.cols.appendInfo(' [ILLEGAL CHECKSUM (0)]');
-      item.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 4, checksumStatusText(hfUdp.checksumStatus, 4));
+      item.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 4, item.labels ? checksumStatusText(hfUdp.checksumStatus, 4) : undefined);
     }
   } else {
     t.add(hfUdp.checksum, tvb, offset + 6, 2, sum, t.labels ? `Checksum: 0x${sum.toString(16).padStart(4, '0')} [unverified]` : undefined);
-    t.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 2, checksumStatusText(hfUdp.checksumStatus, 2));
+    t.addGenerated(hfUdp.checksumStatus, tvb, offset + 6, 0, 2, t.labels ? checksumStatusText(hfUdp.checksumStatus, 2) : undefined);
   }
 
   ctx.srcPort = sport;
