@@ -14,7 +14,7 @@ import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import type { Registry } from '../../shared/dissect/registry.js';
-import type { TreeShape } from '../../shared/dissect/tree.js';
+import { FieldSet, type TreeShape } from '../../shared/dissect/tree.js';
 import { dissectShaped, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
 import { factOf, FactFilter, knownFacts, type FactPlan } from '../../shared/filter/summary-facts.js';
 import { openCaptureStream } from './capture-stream.js';
@@ -38,13 +38,14 @@ export class FilterPass {
   constructor(
     private readonly registry: Registry,
     private readonly filter: CompiledFilter | undefined,
-    /** What is printed reads the whole tree. */
-    printerNeedsTree: boolean,
+    /** What is printed reads: no tree, the whole tree, or the items of these fields. */
+    printerTree: boolean | ReadonlySet<string>,
     /** The capture, opened again for a rewind. */
     private readonly file: string,
   ) {
     this.dissection = new Dissection(registry, { singlePass: true });
-    if (printerNeedsTree) this.tree = true;
+    if (printerTree === true) this.tree = true;
+    else if (printerTree) this.tree = printedAndFiltered(printerTree, filter);
     else if (!filter) this.tree = false;
     else {
       const facts = new FactFilter(filter, registry);
@@ -114,4 +115,11 @@ export class FilterPass {
       }
     }
   }
+}
+
+/** A tree for printed fields and, when there is one, the filter's fields too (the whole tree if it reads layers). */
+function printedAndFiltered(printed: ReadonlySet<string>, filter: CompiledFilter | undefined): TreeShape | true {
+  if (!filter) return new FieldSet(printed);
+  if (filter.usesLayers) return true;
+  return new FieldSet([...printed, ...filter.fields]);
 }

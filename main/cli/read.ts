@@ -10,6 +10,7 @@ import type { InterfaceInfo } from '../../shared/capture/types.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import type { Registry } from '../../shared/dissect/registry.js';
 import { caretLines, compileFilter, type CompiledFilter } from '../../shared/filter/index.js';
 import { COLUMN_FIELD_PREFIX, FieldsPrinter, invalidFields, invalidFieldsMessage } from '../../shared/format/fields-output.js';
 import { packetHexDump } from '../../shared/format/hexdump.js';
@@ -71,7 +72,7 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
   const out = new BufferedOutput(stdout);
   const printer = new PacketPrinter(opts, out, tcpdump?.options);
   // The display filter is answered from summary facts without a tree where it can, else on the items it names.
-  const pass = new FilterPass(registry, filter, printer.needsTree, opts.file);
+  const pass = new FilterPass(registry, filter, printer.treeNeeded(registry), opts.file);
   let read = 0;
   try {
     reading: for await (const batch of capture.batches()) {
@@ -118,6 +119,8 @@ export function timeDigits(iface: InterfaceInfo | undefined): number {
 class PacketPrinter {
   /** What is printed reads the tree (a display filter may need it besides: see runRead). */
   readonly needsTree: boolean;
+  /** -T fields' tree fields: only these need items (unless a protocol's label is printed). */
+  private readonly treeFieldNames: readonly string[];
   private readonly fields: FieldsPrinter | undefined;
   private readonly json: JsonArray | undefined;
   /** -T text: the summary line unless only -V or -x was asked for (or -P forces it). */
@@ -134,7 +137,8 @@ class PacketPrinter {
     /** -T tcpdump: tcpdump's text instead of tshark's. */
     private readonly tcpdump?: TcpdumpOptions,
   ) {
-    const fieldNeedsTree = opts.fields.some((f) => !f.startsWith(COLUMN_FIELD_PREFIX));
+    this.treeFieldNames = opts.fields.filter((f) => !f.startsWith(COLUMN_FIELD_PREFIX));
+    const fieldNeedsTree = this.treeFieldNames.length > 0;
     // tcpdump's view reads the tree (its WebSocket lines come from it).
     this.needsTree = tcpdump !== undefined ||
       (opts.format === 'text' ? opts.details : opts.format === 'json' ? opts.fields.length === 0 || fieldNeedsTree : fieldNeedsTree);
@@ -144,6 +148,17 @@ class PacketPrinter {
       out.write(this.fields.preamble());
     }
     if (opts.format === 'json') this.json = new JsonArray();
+  }
+
+  /**
+   * The tree what is printed reads: none, the whole tree, or for -T fields only the named fields (a
+   * pruned tree without label text, as a display filter's), unless one is a protocol, printed as its label.
+   */
+  treeNeeded(registry: Registry): boolean | ReadonlySet<string> {
+    if (!this.needsTree) return false;
+    if (this.opts.format !== 'fields' || this.tcpdump !== undefined) return true;
+    const protocolLabel = this.treeFieldNames.some((name) => registry.field(name)?.type === 'protocol');
+    return protocolLabel ? true : new Set(this.treeFieldNames);
   }
 
   packet(d: Dissected, rec: ParsedRecord, iface: InterfaceInfo | undefined): void {
