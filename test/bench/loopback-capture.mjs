@@ -5,23 +5,8 @@
  * (tcpdump -c) or after `seconds`, whichever comes first.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import http from 'node:http';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-
-const SERVER_SOURCE = `
-const http = require('node:http');
-const body = Buffer.alloc(512, 'p');
-const server = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 120000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-`;
+import { keepAliveLoad, startHttpServer } from './http-load.mjs';
 
 /** Why a loopback capture cannot be made here, or undefined when it can. */
 export function loopbackUnavailable() {
@@ -33,9 +18,8 @@ export function loopbackUnavailable() {
 }
 
 export async function writeLoopbackCapture(path, { count = 1_000_000, seconds = 60, concurrency = 32 } = {}) {
-  const server = spawn(process.execPath, ['-e', SERVER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [firstLine] = await once(server.stdout, 'data');
-  const port = Number(String(firstLine).trim());
+  const server = await startHttpServer();
+  const { port } = server;
 
   // -Z root: tcpdump would otherwise drop to its own user and may not write here.
   const dump = spawn('tcpdump', ['-i', 'lo', '-nn', '-Z', 'root', '-c', String(count), '-w', path, 'tcp', 'port', String(port)],
@@ -50,38 +34,21 @@ export async function writeLoopbackCapture(path, { count = 1_000_000, seconds = 
       if (/listening on/.test(dumpErr)) { clearTimeout(timer); resolve(); }
     });
     dump.on('close', () => { clearTimeout(timer); reject(new Error(`tcpdump exited: ${dumpErr}`)); });
-  }).catch((e) => { server.kill(); throw e; });
+  }).catch((e) => { server.stop(); throw e; });
 
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const deadline = Date.now() + seconds * 1000;
-  let requests = 0;
-  let failures = 0;
-  const one = () => new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: `/item/${requests}`, agent, headers: { 'User-Agent': 'paquet-bench' } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', () => { failures++; resolve(); });
-    req.end();
+  const load = await keepAliveLoad({
+    port, concurrency, headers: { 'User-Agent': 'paquet-bench' },
+    more: (_requests, failures) => !dumpDone && Date.now() < deadline && failures < 1000,
   });
-  const worker = async () => {
-    while (!dumpDone && Date.now() < deadline && failures < 1000) {
-      requests++;
-      await one();
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (Date.now() - started) / 1000;
-  agent.destroy();
   // Let the FIN exchange of the closed keep-alive sockets reach the capture.
   await new Promise((r) => setTimeout(r, 300));
   if (!dumpDone) dump.kill('SIGINT');
   await dumpExit;
-  server.kill();
+  server.stop();
   const captured = /(\d+) packets captured/.exec(dumpErr)?.[1];
   const dropped = /(\d+) packets dropped by kernel/.exec(dumpErr)?.[1];
-  return { requests, failures, connections: concurrency, seconds: elapsed, captured: captured ? Number(captured) : undefined, dropped: dropped ? Number(dropped) : undefined, port };
+  return { requests: load.requests, failures: load.failures, connections: concurrency, seconds: load.seconds, captured: captured ? Number(captured) : undefined, dropped: dropped ? Number(dropped) : undefined, port };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
