@@ -118,7 +118,7 @@ function assemble(p: Pending): Reassembled | null {
 /** Register the reassembled buffer and show the fragment list under `tree` (the IP layer). */
 export function showReassembled(ctx: PacketContext, tree: Tree, r: Reassembled, label: string, hf: FragmentFields): Tvb {
   const parts: SourcePart[] = r.fragments.map((f) => ({ frame: f.frame, frameOffset: f.frameOffset, offset: f.offset, length: f.length }));
-  const tvb = ctx.addSource(`Reassembled ${label} (${r.bytes.length} bytes)`, r.bytes, parts);
+  const tvb = ctx.addSource(`Reassembled ${label}`, r.bytes, parts);
   if (!tree.enabled) return tvb;
   const n = r.fragments.length;
   const list = r.fragments.map((f) => `#${f.frame}(${f.length})`).join(', ');

@@ -8,7 +8,7 @@
  * length is not known yet, DESEGMENT_UNTIL_FIN for "everything up to the FIN") and
  * returns. TCP then keeps the bytes from `pduStart` for that direction of the stream
  * and, on the frame that brings the missing bytes, calls the same dissector again
- * with a reassembled buffer (a data source "Reassembled TCP (N bytes)" whose parts
+ * with a reassembled buffer (a data source "Reassembled TCP" whose parts
  * name the frames) starting at offset 0, `payload.reassembled` set. Frames that only
  * carry part of a PDU show `[TCP segment of a reassembled PDU]`.
  *

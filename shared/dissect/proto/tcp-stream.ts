@@ -196,7 +196,7 @@ export function deliverPayload(
     } else if (!meta.spurious) {
       const step: Step = { kind: 'resent', off, len: end - off };
       steps?.push(step);
-      addResent(ctx, tcpTree, step);
+      addResent(tvb, tcpTree, step);
     }
     return out;
   }
@@ -218,7 +218,7 @@ export function deliverPayload(
     if (!done) {
       const kept = { off: start, len: end - start };
       steps?.push({ kind: 'segment', kept, info: pending.info });
-      addKept(ctx, tcpTree, kept);
+      addKept(tvb, tcpTree, kept);
       segmentInfo(ctx, pending.info);
       markSegment(ctx, ctx.protocols.length);
       return out;
@@ -231,7 +231,7 @@ export function deliverPayload(
     if (end === start) parts.push({ frame: ctx.num, frameOffset: start, offset: bytes.length, length: 0 });
     const step: Step = { kind: 'reasm', fn: pending.fn, bytes, parts, chunkOffset: start, chunkLength: end - start, segmentAfter: false, own };
     steps?.push(step);
-    const p = runReassembled(ctx, step, parent, tcpTree, meta, '0');
+    const p = runReassembled(ctx, tvb, step, parent, tcpTree, meta, '0');
     const req = p.request;
     if (req) {
       const keepFrom = req.offset;
@@ -264,7 +264,7 @@ export function deliverPayload(
     const have = end - req.offset;
     if (have > 0) {
       step.kept = { off: req.offset, len: have };
-      addKept(ctx, tcpTree, step.kept);
+      addKept(tvb, tcpTree, step.kept);
     }
     flow.pending = {
       fn,
@@ -306,22 +306,26 @@ function append(pending: Pending, ctx: PacketContext, tvb: Tvb, off: number, len
   pending.total = total;
 }
 
-function addKept(ctx: PacketContext, tcpTree: Tree, kept: Kept): void {
-  if (kept) addSegmentData(ctx, tcpTree, kept, 'TCP segment data');
+function addKept(tvb: Tvb, tcpTree: Tree, kept: Kept): void {
+  if (kept) addSegmentData(tvb, tcpTree, kept, 'TCP segment data');
 }
 
-function addResent(ctx: PacketContext, tcpTree: Tree, step: { off: number; len: number }): void {
-  addSegmentData(ctx, tcpTree, step, 'Retransmitted TCP segment data');
+function addResent(tvb: Tvb, tcpTree: Tree, step: { off: number; len: number }): void {
+  addSegmentData(tvb, tcpTree, step, 'Retransmitted TCP segment data');
 }
 
-function addSegmentData(ctx: PacketContext, tcpTree: Tree, at: { off: number; len: number }, what: string): void {
+/**
+ * `tvb` is the buffer TCP was given, which `at` points into: the frame, or a reassembled IP
+ * datagram when the segment came in fragments (not at those offsets in the frame).
+ */
+function addSegmentData(tvb: Tvb, tcpTree: Tree, at: { off: number; len: number }, what: string): void {
   if (!tcpTree.enabled) return;
   if (!tcpTree.wants(hfTcpReasm.segmentData)) {
     // Where the bytes are not there the full tree's item ends the layer: so it must on a pruned tree.
-    ensure(ctx.frameTvb, at.off, at.len);
+    ensure(tvb, at.off, at.len);
     return;
   }
-  tcpTree.add(hfTcpReasm.segmentData, ctx.frameTvb, at.off, at.len, slice(ctx.frameTvb, at.off, at.len),
+  tcpTree.add(hfTcpReasm.segmentData, tvb, at.off, at.len, slice(tvb, at.off, at.len),
     tcpTree.labels ? `${what} (${at.len} byte${at.len === 1 ? '' : 's'})` : undefined);
 }
 
@@ -336,12 +340,15 @@ interface RunResult {
   protoLen: number;
 }
 
-function runReassembled(ctx: PacketContext, step: Extract<Step, { kind: 'reasm' }>, parent: Tree, tcpTree: Tree, meta: SegmentMeta, key: string): RunResult {
+/** `tvb`: the buffer TCP was given, holding this segment's part of the PDU (chunkOffset). */
+function runReassembled(
+  ctx: PacketContext, tvb: Tvb, step: Extract<Step, { kind: 'reasm' }>, parent: Tree, tcpTree: Tree, meta: SegmentMeta, key: string,
+): RunResult {
   const bytes = step.bytes ?? rebuild(ctx, step.parts);
   const len = bytes.length;
-  if (step.chunkLength > 0) addKept(ctx, tcpTree, { off: step.chunkOffset, len: step.chunkLength });
+  if (step.chunkLength > 0) addKept(tvb, tcpTree, { off: step.chunkOffset, len: step.chunkLength });
   const sourceCount = ctx.sources.length;
-  const rtvb = ctx.addSource(`Reassembled TCP (${len} bytes)`, bytes, step.parts);
+  const rtvb = ctx.addSource('Reassembled TCP', bytes, step.parts);
   // The application's items go to a holding node first: if it asks for still more, nothing of
   // this attempt is shown; if not, the segment list goes before them, as tshark orders it.
   // Of the parent's kind: a filter's pruned tree holds only what it keeps.
@@ -391,19 +398,21 @@ function replay(ctx: PacketContext, tvb: Tvb, parent: Tree, tcpTree: Tree, meta:
   plan.steps.forEach((step, i) => {
     const key = String(i);
     if (step.kind === 'resent') {
-      addResent(ctx, tcpTree, step);
+      addResent(tvb, tcpTree, step);
     } else if (step.kind === 'segment') {
-      addKept(ctx, tcpTree, step.kept);
+      addKept(tvb, tcpTree, step.kept);
       segmentInfo(ctx, step.info);
       markSegment(ctx, ctx.protocols.length);
     } else if (step.kind === 'frame') {
-      const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, true, meta.fin, tcpTree, key);
+      // As on the first pass: a frame the capture cut short could not ask for more, so the
+      // application dissected what was there (a revisit that let it ask would show nothing).
+      const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, !meta.truncated, meta.fin, tcpTree, key);
       const protoLen = ctx.protocols.length;
       ctx.call(step.fn, tvb, step.off, step.end, parent, p);
-      addKept(ctx, tcpTree, step.kept);
+      addKept(tvb, tcpTree, step.kept);
       if (step.segmentAfter) markSegment(ctx, protoLen);
     } else {
-      const r = runReassembled(ctx, step, parent, tcpTree, meta, key);
+      const r = runReassembled(ctx, tvb, step, parent, tcpTree, meta, key);
       if (step.segmentAfter) markSegment(ctx, r.protoLen);
     }
   });
