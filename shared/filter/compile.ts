@@ -84,6 +84,10 @@ export function protocolOf(field: string, registry: Registry): string {
   return best;
 }
 
+/** The functions a filter may call (callOperand). */
+const FUNCTIONS = new Set(['len', 'count', 'upper', 'lower', 'string', 'max', 'min', 'abs']);
+/** Arguments abs() refuses whatever the other side, by tshark 4.0's name for them. */
+const REFUSED_BY_ABS: Partial<Record<Entity['k'], string>> = { string: 'STRING', char: 'CHARCONST', slice: 'SLICE' };
 const SLICEABLE = new Set(['protocol', 'bytes', 'string', 'ether', 'ipv4', 'ipv6']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 const utf8 = new TextEncoder();
@@ -115,6 +119,8 @@ class Compiler {
         return (env) => !a(env);
       }
       case 'test': {
+        // tshark 4.0 refuses to test a function for presence (once it knows the function, before its arguments).
+        if (e.e.k === 'call' && FUNCTIONS.has(e.e.name)) fail('You cannot test whether a function is present.', argumentSpan(e.e));
         this.presenceTest = e.e.k === 'name';
         const op = this.operand(e.e);
         this.presenceTest = false;
@@ -166,7 +172,7 @@ class Compiler {
       case 'slice':
         return this.sliceOperand(e.of, e.ranges, e.span);
       case 'call':
-        return this.callOperand(e.name, e.args, e.span);
+        return this.callOperand(e.name, e.args, e.span, context);
       case 'bitand':
         return this.bitandOperand(e.a, e.b);
       case 'arith':
@@ -306,54 +312,64 @@ class Compiler {
     return { kind: 'bytes', def, span, values, present: (env) => values(env).length > 0, bytes: values };
   }
 
-  private callOperand(name: string, args: readonly Entity[], span: Span): Operand {
+  /**
+   * A function call. `context` is the operand on the relation's other side: literals among
+   * abs(), max() and min()'s arguments may take its type, as in tshark 4.0.
+   */
+  private callOperand(name: string, args: readonly Entity[], span: Span, context?: Operand): Operand {
     const nameSpan = { pos: span.pos, len: name.length };
-    const one = (): Operand => {
+    const only = (): Entity => {
       if (args.length !== 1) fail(`Function ${name} can only accept 1 arguments.`, nameSpan);
-      return this.requireOperand(args[0]!);
+      return args[0]!;
     };
+    // The one argument, which must be a field (in any layer or given ones): else `refusal`.
+    const fieldArgument = (refusal: string): { arg: Operand; nodes: (env: PacketFields) => readonly TreeNode[] } => {
+      const a = only();
+      const arg = a.k === 'name' || a.k === 'layer' ? this.operand(a) : null;
+      const nodes = arg?.nodes;
+      if (!arg || !nodes) fail(refusal, argumentSpan(a));
+      return { arg, nodes };
+    };
+    // Messages about a function's value point at its name, as tshark's do.
     const make = (kind: Kind, type: FieldDef['type'], values: (env: PacketFields) => Value[]): Operand => ({
-      kind, span, values, present: (env) => values(env).length > 0,
+      kind, span: nameSpan, values, present: (env) => values(env).length > 0, returnOf: name,
       def: { abbrev: `${name}()`, name, type },
     });
     switch (name) {
       case 'len': {
-        const arg = one();
-        const nodes = arg.nodes;
-        if (nodes) {
-          return make('int', 'uint32', (env) => nodes(env).map((n) => {
-            const v = n.value;
-            return v instanceof Uint8Array ? v.length : typeof v === 'string' ? utf8.encode(v).length : n.length;
-          }));
-        }
-        return make('int', 'uint32', (env) => arg.values(env).map((v) => (v instanceof Uint8Array ? v.length : typeof v === 'string' ? utf8.encode(v).length : 0)));
+        const { nodes } = fieldArgument('Only fields can be used as parameter for len()');
+        return make('int', 'uint32', (env) => nodes(env).map((n) => {
+          const v = n.value;
+          return v instanceof Uint8Array ? v.length : typeof v === 'string' ? utf8.encode(v).length : n.length;
+        }));
       }
       case 'count': {
-        const arg = one();
-        const nodes = arg.nodes;
-        if (!nodes) fail(`Only fields can be used as parameter for count()`, arg.span);
+        const { nodes } = fieldArgument('Only fields can be used as parameter for count()');
         return make('int', 'uint32', (env) => [nodes(env).length]);
       }
       case 'upper': case 'lower': {
-        const arg = one();
-        if (arg.kind !== 'string') fail(`Only string type fields can be used as parameter for ${name}()`, arg.span);
+        const refusal = `Only string type fields can be used as parameter for ${name}()`;
+        const { arg } = fieldArgument(refusal);
+        if (arg.kind !== 'string') fail(refusal, arg.span);
         const up = name === 'upper';
         return make('string', 'string', (env) => arg.values(env).map((v) => (up ? (v as string).toUpperCase() : (v as string).toLowerCase())));
       }
       case 'string': {
-        const arg = one();
-        const nodes = arg.nodes;
-        if (!nodes || arg.kind === 'string' || arg.kind === 'bytes' || arg.kind === 'none') {
+        const { arg, nodes } = fieldArgument('Only fields can be used as parameter for string()');
+        if (arg.kind === 'string' || arg.kind === 'bytes' || arg.kind === 'none') {
           fail(`String conversion for field "${arg.def.abbrev}" is not supported`, arg.span);
         }
         return make('string', 'string', (env) => nodes(env).map((n) => valueText(n.def, n.value)));
       }
       case 'max': case 'min':
-        return this.extremeOperand(name, args, nameSpan, span);
+        return this.extremeOperand(name, args, nameSpan, context);
       case 'abs': {
-        const arg = one();
+        const a = only();
+        const refusedKind = REFUSED_BY_ABS[a.k];
+        if (refusedKind) fail(`Type ${refusedKind} is not valid for ${name}`, a.span);
+        const arg = this.operand(a, context) ?? this.literalArgument(a, context, 'Need a field or field-like value on the LHS.');
         if (arg.kind !== 'int' && arg.kind !== 'double' && arg.kind !== 'reltime') {
-          fail(`'${describe(args[0]!)}' is not a valid argument to '${name}'()`, arg.span);
+          fail(`'${describe(a)}' is not a valid argument to '${name}'()`, arg.span);
         }
         return { ...make(arg.kind, arg.def.type, (env) => arg.values(env).map((v) => ((v as number | bigint) < 0 ? -(v as number) : v))), def: arg.def };
       }
@@ -362,34 +378,57 @@ class Compiler {
     }
   }
 
-  /** max(a, b, ...) / min(...): the largest / smallest value among all the arguments' values. */
-  private extremeOperand(name: string, args: readonly Entity[], nameSpan: Span, span: Span): Operand {
+  /**
+   * A function's argument that is not a field: a literal read for `like`'s type. Without a
+   * type to read it for, tshark 4.0 refuses it (`refusal`), and refuses arithmetic of constants.
+   */
+  private literalArgument(a: Entity, like: Operand | undefined, refusal: string): Operand {
+    if (a.k === 'arith' || a.k === 'neg') fail('Constant arithmetic expression on the LHS is invalid.', firstLeaf(a).span);
+    if (!like) {
+      // tshark reads `-1` as a minus applied to the constant 1.
+      if (a.k === 'name' && a.text.startsWith('-')) fail('Constant arithmetic expression on the LHS is invalid.', { pos: a.span.pos + 1, len: a.span.len - 1 });
+      fail(refusal, a.span);
+    }
+    return this.constantOperand(a, like);
+  }
+
+  /**
+   * max(a, b, ...) / min(...): the largest / smallest value among all the arguments' values.
+   * The arguments are checked in order, as tshark 4.0 does: all of one type, a literal read for
+   * the type of those before it, or else of the relation's other side (`context`).
+   */
+  private extremeOperand(name: string, args: readonly Entity[], nameSpan: Span, context?: Operand): Operand {
     if (args.length === 0) fail(`Function ${name} needs at least 1 arguments.`, nameSpan);
-    const operands = args.map((a) => this.operand(a));
-    const first = operands.find((o) => o !== null);
-    if (!first) fail(`Function ${name} needs a field among its arguments.`, nameSpan);
-    for (const o of operands) {
-      if (o && o.def.type !== first.def.type) {
+    const operands: Operand[] = [];
+    for (const a of args) {
+      const first = operands[0];
+      const o = this.extremeArgument(name, a, first ?? context);
+      if (first && o.def.type !== first.def.type) {
         fail(`Arguments to '${name}' must have the same type (expected ${ftName(first.def.type)}, got ${ftName(o.def.type)})`, o.span);
       }
+      operands.push(o);
     }
-    const constants = args.flatMap((a, i) => {
-      if (operands[i]) return [];
-      // As tshark 4.0: arithmetic of constants is not folded, here as on the left of a relation.
-      if (a.k === 'arith' || a.k === 'neg') fail('Constant arithmetic expression on the LHS is invalid.', firstLeaf(a).span);
-      return [parseLiteral(a as LiteralEntity, first.kind, first.def)];
-    });
-    const fields = operands.filter((o): o is Operand => o !== null);
+    const first = operands[0]!;
     const order = orderFor(first.kind);
     const sign = name === 'max' ? 1 : -1;
     const values = (env: PacketFields): Value[] => {
       let best: Value | undefined;
-      for (const v of [...constants, ...fields.flatMap((o) => o.values(env))]) {
-        if (best === undefined || sign * order(v, best) > 0) best = v;
+      for (const o of operands) {
+        for (const v of o.values(env)) {
+          if (best === undefined || sign * order(v, best) > 0) best = v;
+        }
       }
       return best === undefined ? [] : [best];
     };
-    return { kind: first.kind, def: first.def, span, values, present: (env) => values(env).length > 0 };
+    return { kind: first.kind, def: first.def, span: nameSpan, values, present: (env) => values(env).length > 0, returnOf: name };
+  }
+
+  /** One argument of max() or min(); `like` gives a literal its type (none yet: the literal is refused). */
+  private extremeArgument(name: string, a: Entity, like: Operand | undefined): Operand {
+    const refusal = `Argument '${describe(a)}' is not valid for ${name}()`;
+    // A quoted string is refused even where a field's type could read it.
+    if (a.k === 'string' || a.k === 'char') fail(refusal, a.span);
+    return this.operand(a, like) ?? this.literalArgument(a, like, refusal);
   }
 
   private bitandOperand(a: Entity, b: Entity): Operand {
@@ -436,7 +475,12 @@ class Compiler {
   private rightValues(left: Operand, e: Entity): { constant: Value[] } | { operand: Operand } {
     const op = this.operand(e, left);
     if (op) {
-      if (!compatible(left.kind, op.kind)) fail(`${left.def.abbrev} and ${op.def.abbrev} are not of compatible types.`, e.span);
+      if (!compatible(left.kind, op.kind)) {
+        const what = op.returnOf
+          ? `${left.def.abbrev} (type=${typeName(left.def.type)}) and return value of ${op.returnOf}() (type=${typeName(op.def.type)})`
+          : `${left.def.abbrev} and ${op.def.abbrev}`;
+        fail(`${what} are not of compatible types.`, op.returnOf ? op.span : e.span);
+      }
       return { operand: op };
     }
     return { constant: [parseLiteral(e as LiteralEntity, left.kind, left.def)] };
@@ -498,3 +542,12 @@ class Compiler {
   }
 }
 
+/** Where tshark 4.0 points when it refuses a function's argument: at an operator, or at a call's name. */
+function argumentSpan(e: Entity): Span {
+  switch (e.k) {
+    case 'arith': case 'bitand': return e.opSpan;
+    case 'neg': return { pos: e.span.pos, len: 1 };
+    case 'call': return { pos: e.span.pos, len: e.name.length };
+    default: return e.span;
+  }
+}

@@ -19,6 +19,8 @@ export interface Operand {
   present(env: PacketFields): boolean;
   /** The items, for plain and layer-restricted fields (functions and slices need them). */
   readonly nodes?: (env: PacketFields) => readonly TreeNode[];
+  /** The function whose return value this is (`len`), for messages. */
+  readonly returnOf?: string;
   /** The byte sequences a slice reads; absent when this operand cannot be sliced. */
   readonly bytes?: (env: PacketFields) => Uint8Array[];
 }

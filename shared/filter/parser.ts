@@ -144,7 +144,7 @@ class Parser {
         return a;
       }
       const b = this.parseProduct();
-      a = { k: 'arith', op: t.kind === '+' ? '+' : '-', a, b, span: a.span };
+      a = { k: 'arith', op: t.kind === '+' ? '+' : '-', a, b, span: a.span, opSpan: { pos: t.pos, len: 1 } };
     }
   }
 
@@ -154,10 +154,10 @@ class Parser {
       const t = this.peek();
       if (t.kind === '&' || this.isWord(t, 'bitwise_and')) {
         this.next();
-        a = { k: 'bitand', a, b: this.parseUnary(), span: a.span };
+        a = { k: 'bitand', a, b: this.parseUnary(), span: a.span, opSpan: { pos: t.pos, len: t.len } };
       } else if (t.kind === '*' || t.kind === '%' || this.isWord(t, '/')) {
         this.next();
-        a = { k: 'arith', op: t.kind === 'word' ? '/' : (t.kind as '*' | '%'), a, b: this.parseUnary(), span: a.span };
+        a = { k: 'arith', op: t.kind === 'word' ? '/' : (t.kind as '*' | '%'), a, b: this.parseUnary(), span: a.span, opSpan: { pos: t.pos, len: t.len } };
       } else {
         return a;
       }

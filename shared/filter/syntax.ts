@@ -19,9 +19,10 @@ export type Entity =
   /** `ip.src#2`, `tcp.port#[2-4]`: occurrences in the given protocol layers (1-based). */
   | { readonly k: 'layer'; readonly of: Entity; readonly ranges: readonly SliceRange[]; readonly span: Span }
   | { readonly k: 'call'; readonly name: string; readonly args: readonly Entity[]; readonly span: Span }
-  | { readonly k: 'bitand'; readonly a: Entity; readonly b: Entity; readonly span: Span }
+  /** `opSpan`: the operator, where tshark points when it refuses the whole expression (as a function's argument). */
+  | { readonly k: 'bitand'; readonly a: Entity; readonly b: Entity; readonly span: Span; readonly opSpan: Span }
   /** Arithmetic: `udp.dstport >= udp.srcport + 1`, `4 * {tcp.srcport + 3}`. */
-  | { readonly k: 'arith'; readonly op: ArithOp; readonly a: Entity; readonly b: Entity; readonly span: Span }
+  | { readonly k: 'arith'; readonly op: ArithOp; readonly a: Entity; readonly b: Entity; readonly span: Span; readonly opSpan: Span }
   | { readonly k: 'neg'; readonly a: Entity; readonly span: Span };
 
 export type ArithOp = '+' | '-' | '*' | '/' | '%';
