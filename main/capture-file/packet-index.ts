@@ -1,18 +1,20 @@
 /**
- * Where each packet sits in the (uncompressed) capture file: about 6 bytes per
+ * Where each packet sits in the (uncompressed) capture file: about 4 bytes per
  * packet in typed arrays, so millions of packets cost megabytes, not millions of
  * objects. A packet's offset is its block's (a double, exact up to 2^53, so files
- * past 2 and 4 GiB index fine) plus a 32-bit distance from it; record lengths are
- * 16 bits until one needs more; sections, which change rarely, are kept as runs.
+ * past 2 and 4 GiB index fine) plus a distance from it; distances and record
+ * lengths are 16 bits until one needs more (a block of Ethernet frames spans less
+ * than 64 KiB); sections, which change rarely, are kept as runs.
  */
 /** Packets per block: one offset of 8 bytes for each BLOCK packets. */
-const BLOCK = 64;
-/** A distance from the block's offset too large for 32 bits: the offset is in `far`. */
-const FAR = 0xffffffff;
+const BLOCK = 32;
+/** A distance from the block's offset too large for the column (its largest value): the offset is in `far`. */
+const FAR16 = 0xffff;
+const FAR32 = 0xffffffff;
 
 export class PacketIndex {
   private blockOffsets = new Float64Array(16);
-  private distances = new Uint32Array(1024);
+  private distances: Uint16Array | Uint32Array = new Uint16Array(1024);
   private readonly far = new Map<number, number>();
   private lengths: Uint16Array | Uint32Array = new Uint16Array(1024);
   /** Runs of one section: the first packet of each run and its section. */
@@ -33,10 +35,14 @@ export class PacketIndex {
       this.blockOffsets[block] = offset;
     }
     const distance = offset - this.blockOffsets[block]!;
-    if (distance >= 0 && distance < FAR) {
+    if (distance >= FAR16 && distance < FAR32 && this.distances instanceof Uint16Array) {
+      this.distances = Uint32Array.from(this.distances, (d) => (d === FAR16 ? FAR32 : d));
+    }
+    const far = this.farMark();
+    if (distance >= 0 && distance < far) {
       this.distances[i] = distance;
     } else {
-      this.distances[i] = FAR;
+      this.distances[i] = far;
       this.far.set(i, offset);
     }
     if (length > 0xffff && this.lengths instanceof Uint16Array) this.lengths = Uint32Array.from(this.lengths);
@@ -51,7 +57,7 @@ export class PacketIndex {
   offset(i: number): number {
     this.check(i);
     const d = this.distances[i]!;
-    return d === FAR ? this.far.get(i)! : this.blockOffsets[Math.floor(i / BLOCK)]! + d;
+    return d === this.farMark() ? this.far.get(i)! : this.blockOffsets[Math.floor(i / BLOCK)]! + d;
   }
 
   length(i: number): number { this.check(i); return this.lengths[i]!; }
@@ -67,13 +73,19 @@ export class PacketIndex {
     return this.runSections[lo]!;
   }
 
+  private farMark(): number {
+    return this.distances instanceof Uint16Array ? FAR16 : FAR32;
+  }
+
   private check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.n) throw new RangeError(`packet ${i} does not exist (the capture has ${this.n})`);
   }
 
   private grow(): void {
     const size = this.distances.length * 2;
-    const d = new Uint32Array(size); d.set(this.distances); this.distances = d;
+    const d = this.distances instanceof Uint16Array ? new Uint16Array(size) : new Uint32Array(size);
+    d.set(this.distances);
+    this.distances = d;
     const l = this.lengths instanceof Uint16Array ? new Uint16Array(size) : new Uint32Array(size);
     l.set(this.lengths);
     this.lengths = l;

@@ -204,20 +204,30 @@ export class CaptureIndex {
    * run of the file read in large slices when the packets are dense, else one read each.
    */
   async *records(packets: ArrayLike<number>): AsyncGenerator<CaptureRecord> {
+    for await (const batch of this.batches(packets)) yield* batch;
+  }
+
+  /** The same in batches (one await per batch, not per packet: for loops over many packets). */
+  async *batches(packets: ArrayLike<number>): AsyncGenerator<CaptureRecord[]> {
     const n = packets.length;
     if (n === 0) return;
     const first = packets[0]!;
     const span = packets[n - 1]! - first + 1;
     if (n * SPARSE < span) {
-      for (let k = 0; k < n; k++) yield await this.reader.readPacket(packets[k]!);
+      for (let k = 0; k < n; k++) yield [await this.reader.readPacket(packets[k]!)];
       return;
     }
     let k = 0;
-    for await (const rec of this.reader.records(first)) {
-      if (rec.index === packets[k]) {
-        yield rec;
-        if (++k === n) return;
+    for await (const batch of this.reader.batches(first)) {
+      const wanted: CaptureRecord[] = [];
+      for (const rec of batch) {
+        if (rec.index === packets[k]) {
+          wanted.push(rec);
+          if (++k === n) break;
+        }
       }
+      yield wanted;
+      if (k === n) return;
     }
   }
 
@@ -247,13 +257,16 @@ export class CaptureIndex {
   private async indexLoop(): Promise<void> {
     const slicer = new Slicer();
     try {
-      for await (const rec of this.reader.records(this.store.count)) {
-        if (this.closed) return;
-        this.indexRecord(rec);
-        if (slicer.due()) {
-          this.hooks.changed();
-          await yieldToMessages();
+      // A batch at a time: one await per read of the file, not per packet.
+      for await (const batch of this.reader.batches(this.store.count)) {
+        for (const rec of batch) {
           if (this.closed) return;
+          this.indexRecord(rec);
+          if (slicer.due()) {
+            this.hooks.changed();
+            await yieldToMessages();
+            if (this.closed) return;
+          }
         }
       }
     } catch (e) {

@@ -298,14 +298,16 @@ export class DecoderService {
     }
     const slicer = new Slicer();
     try {
-      for await (const rec of cap.records(toDissect.subarray(0, count))) {
-        if (superseded()) return check;
-        const d = dissectShaped(cap.dissection, cap.frameInput(rec), filter.tree);
-        run.mark(rec.index, filter.matches(d));
-        run.checked++;
-        if (slicer.due()) {
-          this.changed();
-          await yieldToMessages();
+      for await (const batch of cap.batches(toDissect.subarray(0, count))) {
+        for (const rec of batch) {
+          if (superseded()) return check;
+          const d = dissectShaped(cap.dissection, cap.frameInput(rec), filter.tree);
+          run.mark(rec.index, filter.matches(d));
+          run.checked++;
+          if (slicer.due()) {
+            this.changed();
+            await yieldToMessages();
+          }
         }
       }
     } catch (e) {

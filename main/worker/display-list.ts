@@ -41,9 +41,9 @@ function columnComparator(store: PacketStore, column: ColumnId): (a: number, b: 
     }
     case 'protocol': {
       const rank = store.protocols.rankOf();
-      return (a, b) => rank[store.protocol[a]!]! - rank[store.protocol[b]!]!;
+      return (a, b) => rank[store.protocolId(a)]! - rank[store.protocolId(b)]!;
     }
-    case 'info': return (a, b) => compareStrings(store.info.get(a), store.info.get(b));
+    case 'info': return (a, b) => compareStrings(store.infoText(a), store.infoText(b));
   }
 }
 
@@ -57,9 +57,9 @@ function addressRanks(store: PacketStore): Uint32Array {
 }
 
 /** Per packet, the rank of its interned string (an address or protocol id) in that column's order. */
-function rankKeys(store: PacketStore, ids: UintColumn, ranks: Uint32Array): Uint32Array {
+function rankKeys(store: PacketStore, idOf: (i: number) => number, ranks: Uint32Array): Uint32Array {
   const keys = new Uint32Array(store.count);
-  for (let i = 0; i < store.count; i++) keys[i] = ranks[ids[i]!]!;
+  for (let i = 0; i < store.count; i++) keys[i] = ranks[idOf(i)]!;
   return keys;
 }
 
@@ -75,9 +75,9 @@ function columnKeys(store: PacketStore, column: Exclude<ColumnId, 'num' | 'info'
       for (let i = 0; i < store.count; i++) nsec[i] = store.nanoseconds(i);
       return [sec, nsec];
     }
-    case 'src': return [rankKeys(store, store.src, addressRanks(store))];
-    case 'dst': return [rankKeys(store, store.dst, addressRanks(store))];
-    case 'protocol': return [rankKeys(store, store.protocol, store.protocols.rankOf())];
+    case 'src': return [rankKeys(store, (i) => store.src[i]!, addressRanks(store))];
+    case 'dst': return [rankKeys(store, (i) => store.dst[i]!, addressRanks(store))];
+    case 'protocol': return [rankKeys(store, (i) => store.protocolId(i), store.protocols.rankOf())];
   }
 }
 
@@ -91,7 +91,7 @@ export function sortPackets(store: PacketStore, packets: Uint32Array, order: Sor
   if (column === 'info') {
     // The texts decoded once for the sort (it reads each many times), by position, then dropped.
     const texts: string[] = [];
-    for (const i of packets) texts.push(store.info.get(i));
+    for (const i of packets) texts.push(store.infoText(i));
     const order = Uint32Array.from(texts, (_, k) => k);
     sortByStrings(order, (k) => texts[k]!, descending);
     const input = packets.slice();

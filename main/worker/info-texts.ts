@@ -8,8 +8,16 @@
  * numbers. Shapes are interned (a capture has few); a packet's entry in one
  * byte buffer is its shape's id and its numbers as variable-length integers,
  * usually 10 to 20 bytes. Decoding writes the numbers back the way they were
- * written, so every text comes back exactly. A text whose shape would overflow
- * the shape table is stored as its characters instead.
+ * written, so every text comes back exactly. A text is stored as its characters
+ * instead when its shape is seen for the first time (a shape is made on its
+ * second sighting: texts with digits inside random words, such as DNS answers
+ * with IPv6 addresses, would each make a shape of many little strings, costing
+ * far more than the text), or when the shape table is full.
+ *
+ * The caller may give two hints with a text, numbers likely to be among its
+ * own (the packet's ports, which TCP and UDP texts start with), and the same two
+ * to read it back: a number equal to a hint is stored as the hint's place, one
+ * byte instead of up to three.
  *
  * Entries are found from the position of every BLOCK-th one, skipping the few in
  * between (their shapes say how many numbers they hold). The bytes are in chunks
@@ -17,11 +25,14 @@
  */
 
 const BLOCK = 16;
-const CHUNK = 1 << 20;
+/** Small enough that the chunk being filled wastes little, large enough for any entry (see MAX_INFO_CHARS). */
+const CHUNK = 1 << 16;
 /** Characters in a text at most (any entry then fits a chunk); the store's texts are cut to 4095 bytes long before. */
 export const MAX_INFO_CHARS = (CHUNK - 32) / 2;
 /** Shapes kept at most: a capture of texts that share no shape (random URIs) stores them as characters. */
 const MAX_SHAPES = 1 << 15;
+/** Slots of the table of shape hashes seen once (a newer hash in a slot replaces an older: it only delays a shape). */
+const SEEN_SLOTS = 1 << 14;
 /** Digits of a number taken out at most: below 2^53, so exact as a double. */
 const MAX_DECIMAL_DIGITS = 15;
 const MAX_HEX_DIGITS = 13;
@@ -33,6 +44,9 @@ const SHAPED = 2;
 
 /** A number written in decimal; a hex number's kind is its digit count (1..MAX_HEX_DIGITS). */
 const DECIMAL = 0;
+
+/** A stored number: 0 and 1 are the hints, any other is the number + HINTS. */
+const HINTS = 2;
 
 interface Shape {
   /** The text around the numbers: one more than there are numbers. */
@@ -161,8 +175,13 @@ class ShapeTable {
   readonly shapes: Shape[] = [];
   private hashes: number[] = [];
   private slots = new Int32Array(1024).fill(-1);
+  /** Hashes of shapes seen once and not made yet, one per slot. */
+  private readonly seenOnce = new Uint32Array(SEEN_SLOTS);
 
-  /** The id of the text's shape, adding it when new and there is room; -1 when the table is full. */
+  /**
+   * The id of the text's shape, adding it when seen before and there is room; -1 when the
+   * shape is new (the text is then stored as characters) or the table is full.
+   */
   idOf(text: string, s: Split): number {
     const mask = this.slots.length - 1;
     let slot = s.hash & mask;
@@ -171,6 +190,11 @@ class ShapeTable {
       slot = (slot + 1) & mask;
     }
     if (this.shapes.length >= MAX_SHAPES) return -1;
+    const seen = s.hash & (SEEN_SLOTS - 1);
+    if (this.seenOnce[seen] !== s.hash) {
+      this.seenOnce[seen] = s.hash;
+      return -1;
+    }
     const id = this.shapes.push(shapeOf(text, s)) - 1;
     this.hashes.push(s.hash);
     this.slots[slot] = id;
@@ -211,13 +235,15 @@ export class InfoTexts {
   private readChunk: Uint8Array = this.bytes;
   private readChunkIndex = 0;
   private at = 0;
+  /** The entry that starts at the read position, if any (-1): texts read in order are not looked for again. */
+  private nextEntry = -1;
 
   get count(): number {
     return this.n;
   }
 
-  /** Append the next packet's text. */
-  push(text: string): void {
+  /** Append the next packet's text; `hint0` and `hint1`: see the top of the file (-1: none). */
+  push(text: string, hint0 = -1, hint1 = -1): void {
     if (text.length > MAX_INFO_CHARS) throw new RangeError(`an Info text of ${text.length} characters (at most ${MAX_INFO_CHARS})`);
     const s = this.scratch;
     split(text, s);
@@ -239,23 +265,41 @@ export class InfoTexts {
       return;
     }
     this.writeVarint(id + SHAPED);
-    for (let k = 0; k < s.count; k++) this.writeVarint(s.values[k]!);
+    for (let k = 0; k < s.count; k++) {
+      const v = s.values[k]!;
+      this.writeVarint(v === hint0 ? 0 : v === hint1 ? 1 : v + HINTS);
+    }
   }
 
-  /** Packet i's text. */
-  get(i: number): string {
+  /** Packet i's text, given the hints it was pushed with. */
+  get(i: number, hint0 = -1, hint1 = -1): string {
     if (!(i >= 0 && i < this.n)) throw new RangeError(`no Info text ${i} (${this.n} stored)`);
-    const start = this.blockStarts[Math.floor(i / BLOCK)]!;
-    this.seek(Math.floor(start / CHUNK), start % CHUNK);
-    for (let skip = i % BLOCK; skip > 0; skip--) this.skipEntry();
+    if (i === this.nextEntry) {
+      // Written since the last read, the entry may have gone into a new chunk.
+      this.crossChunkEnd();
+    } else {
+      const start = this.blockStarts[Math.floor(i / BLOCK)]!;
+      this.seek(Math.floor(start / CHUNK), start % CHUNK);
+      for (let skip = i % BLOCK; skip > 0; skip--) this.skipEntry();
+    }
+    this.nextEntry = i + 1;
     const tag = this.readVarint();
     if (tag < SHAPED) {
       const length = this.readVarint();
-      return tag === LATIN1 ? latin1Text(this.readChunk, this.at, length) : utf16Text(this.readChunk, this.at, length);
+      const bytes = this.readChunk;
+      const pos = this.at;
+      this.at += tag === LATIN1 ? length : length * 2;
+      this.crossChunkEnd();
+      return tag === LATIN1 ? latin1Text(bytes, pos, length) : utf16Text(bytes, pos, length);
     }
     const shape = this.shapes[tag - SHAPED]!;
     let text = shape.texts[0]!;
-    for (let k = 0; k < shape.kinds.length; k++) text += formatNumber(this.readVarint(), shape.kinds[k]!) + shape.texts[k + 1]!;
+    for (let k = 0; k < shape.kinds.length; k++) {
+      const stored = this.readVarint();
+      const value = stored === 0 ? hint0 : stored === 1 ? hint1 : stored - HINTS;
+      text += formatNumber(value, shape.kinds[k]!) + shape.texts[k + 1]!;
+    }
+    this.crossChunkEnd();
     return text;
   }
 
@@ -273,6 +317,11 @@ export class InfoTexts {
       }
       this.at = pos;
     }
+    this.crossChunkEnd();
+  }
+
+  /** At the end of a full chunk, move to the next (an entry never straddles two). */
+  private crossChunkEnd(): void {
     const c = this.readChunkIndex;
     if (c < this.chunks.length && this.at === this.chunkUsed[c]) this.seek(c + 1, 0);
   }

@@ -3,7 +3,9 @@
  * else: numbers in typed arrays that grow by doubling, each as narrow as the
  * values so far allow (a column widens the first time a value does not fit),
  * the Source, Destination and Protocol columns as ids into interned string
- * tables (a capture has few distinct values), the Info texts packed
+ * tables (a capture has few distinct values), the Protocol, the row's color,
+ * its time's decimals, its flags and protocol stack as one id of their
+ * combination (a capture has few: one byte a packet, not five), the Info texts packed
  * (info-texts.ts). A million packets cost a few tens of megabytes, not a
  * million objects.
  */
@@ -32,6 +34,8 @@ export const PacketFlag = {
   Ipv4Known: Known.Ipv4,
   /** One TCP or UDP header, whose ports are srcPort and dstPort. */
   PortsKnown: Known.Ports,
+  /** Three bits: the items the dissectors noted (HTTP requests, responses), read by summary-filter.ts. */
+  Noted: Known.Noted,
 } as const;
 
 /** PacketStore.stack of a packet whose protocol stack was not stored (more distinct stacks than ids). */
@@ -120,24 +124,47 @@ class PortIds {
 
 const COLOR_INDEX = new Map<RowColor, number>(ROW_COLORS.map((c, i) => [c, i]));
 
+/** The combinations of (Time decimals, Protocol id, row color, flags, stack id) met, numbered. */
+class RowKinds {
+  readonly digits: number[] = [];
+  readonly protocols: number[] = [];
+  readonly colors: number[] = [];
+  readonly flags: number[] = [];
+  readonly stacks: number[] = [];
+  private readonly ids = new Map<number, number>();
+
+  /** `digits`, `color` and `flags` below 256, `stack` below 65536: the key is exact below 2^53 for 2^21 protocols. */
+  intern(digits: number, protocol: number, color: number, flags: number, stack: number): number {
+    const key = (((protocol * 256 + digits) * 256 + color) * 256 + flags) * 65536 + stack;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.digits.length;
+      this.digits.push(digits);
+      this.protocols.push(protocol);
+      this.colors.push(color);
+      this.flags.push(flags);
+      this.stacks.push(stack);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+}
+
 export class PacketStore {
   private capacity = 0;
   count = 0;
-  timeDigits = new Uint8Array(0);
+  /** Id of the packet's (Time decimals, Protocol, color, flags, stack) in `kinds` (see flagsOf, stackOf). */
+  kind: UintColumn = new Uint8Array(0);
   src: UintColumn = new Uint8Array(0);
   dst: UintColumn = new Uint8Array(0);
-  protocol: UintColumn = new Uint8Array(0);
   length: UintColumn = new Uint8Array(0);
-  color = new Uint8Array(0);
   /** tcp.stream + 1; 0 when not TCP (see tcpStreamOf). */
   tcpStream: UintColumn = new Uint8Array(0);
-  flags = new Uint8Array(0);
-  /** Id of the packet's frame.protocols in `stacks` (a capture has few distinct ones), or NO_STACK. */
-  stack: UintColumn = new Uint8Array(0);
   /** Ids of the packet's transport ports in `portIds`. */
   srcPortId: UintColumn = new Uint8Array(0);
   dstPortId: UintColumn = new Uint8Array(0);
   private readonly portIds = new PortIds();
+  private readonly kinds = new RowKinds();
   readonly info = new InfoTexts();
   readonly addresses = new StringTable();
   readonly protocols = new StringTable();
@@ -149,24 +176,21 @@ export class PacketStore {
   add(p: PacketSummary): number {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
-    this.timeDigits[i] = p.timeDigits;
     const src = this.addresses.intern(p.src);
     const dst = this.addresses.intern(p.dst);
-    const protocol = this.protocols.intern(p.protocol);
+    const stack = this.stacks.values.length < NO_STACK || this.stacks.has(p.stack) ? this.stacks.intern(p.stack) : NO_STACK;
+    const kind = this.kinds.intern(p.timeDigits, this.protocols.intern(p.protocol), COLOR_INDEX.get(p.color) ?? 0, p.flags, stack);
+    (this.kind = fit(this.kind, this.capacity, kind))[i] = kind;
     (this.src = fit(this.src, this.capacity, src))[i] = src;
     (this.dst = fit(this.dst, this.capacity, dst))[i] = dst;
-    (this.protocol = fit(this.protocol, this.capacity, protocol))[i] = protocol;
     (this.length = fit(this.length, this.capacity, p.length))[i] = p.length;
-    this.color[i] = COLOR_INDEX.get(p.color) ?? 0;
     (this.tcpStream = fit(this.tcpStream, this.capacity, p.tcpStream + 1))[i] = p.tcpStream + 1;
-    this.flags[i] = p.flags;
-    const stack = this.stacks.values.length < NO_STACK || this.stacks.has(p.stack) ? this.stacks.intern(p.stack) : NO_STACK;
-    (this.stack = fit(this.stack, this.capacity, stack))[i] = stack;
     const srcPort = this.portIds.intern(p.srcPort);
     const dstPort = this.portIds.intern(p.dstPort);
     (this.srcPortId = fit(this.srcPortId, this.capacity, srcPort))[i] = srcPort;
     (this.dstPortId = fit(this.dstPortId, this.capacity, dstPort))[i] = dstPort;
-    this.info.push(p.info);
+    // The ports open most TCP and UDP texts (`33007 → 80 [ACK] ...`): stored as hints, they cost a byte each.
+    this.info.push(p.info, p.srcPort, p.dstPort);
     return i;
   }
 
@@ -181,17 +205,38 @@ export class PacketStore {
 
   /** The row of packet i (0-based; its frame number is i + 1). */
   row(i: number): Row {
-    const digits = this.timeDigits[i]!;
+    const kind = this.kind[i]!;
+    const digits = this.kinds.digits[kind]!;
     return {
       num: i + 1,
       time: digits === NO_TIME ? '' : relativeTimeColumn(this.seconds(i), this.nanoseconds(i), digits),
       src: this.addresses.values[this.src[i]!]!,
       dst: this.addresses.values[this.dst[i]!]!,
-      protocol: this.protocols.values[this.protocol[i]!]!,
+      protocol: this.protocols.values[this.kinds.protocols[kind]!]!,
       length: this.length[i]!,
-      info: this.info.get(i),
-      color: ROW_COLORS[this.color[i]!] ?? 'none',
+      info: this.infoText(i),
+      color: ROW_COLORS[this.kinds.colors[kind]!] ?? 'none',
     };
+  }
+
+  /** Packet i's Info column. */
+  infoText(i: number): string {
+    return this.info.get(i, this.srcPort(i), this.dstPort(i));
+  }
+
+  /** Id of packet i's Protocol column in `protocols`. */
+  protocolId(i: number): number {
+    return this.kinds.protocols[this.kind[i]!]!;
+  }
+
+  /** Packet i's PacketFlag bits. */
+  flagsOf(i: number): number {
+    return this.kinds.flags[this.kind[i]!]!;
+  }
+
+  /** Id of packet i's frame.protocols in `stacks` (a capture has few distinct ones), or NO_STACK. */
+  stackOf(i: number): number {
+    return this.kinds.stacks[this.kind[i]!]!;
   }
 
   /** Packet i's transport ports (meaningful with PacketFlag.PortsKnown). */
@@ -209,25 +254,16 @@ export class PacketStore {
   }
 
   hasFlag(i: number, flag: number): boolean {
-    return (this.flags[i]! & flag) !== 0;
+    return (this.flagsOf(i) & flag) !== 0;
   }
 
   private grow(): void {
     const cap = Math.max(1024, this.capacity * 2);
-    const grown = (a: Uint8Array) => {
-      const b = new Uint8Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.timeDigits = grown(this.timeDigits);
+    this.kind = fit(this.kind, cap, 0);
     this.src = fit(this.src, cap, 0);
     this.dst = fit(this.dst, cap, 0);
-    this.protocol = fit(this.protocol, cap, 0);
     this.length = fit(this.length, cap, 0);
-    this.color = grown(this.color);
     this.tcpStream = fit(this.tcpStream, cap, 0);
-    this.flags = grown(this.flags);
-    this.stack = fit(this.stack, cap, 0);
     this.srcPortId = fit(this.srcPortId, cap, 0);
     this.dstPortId = fit(this.dstPortId, cap, 0);
     this.capacity = cap;

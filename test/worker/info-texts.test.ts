@@ -45,6 +45,29 @@ describe('InfoTexts', () => {
     roundTrip(texts);
   });
 
+  it('gives back texts pushed with hints (numbers equal to a hint, and numbers next to the hint codes)', () => {
+    const texts = Array.from({ length: 3000 }, (_, i) => `${32768 + (i % 50)} → 80 [ACK] Seq=${i} Ack=${i % 3} Win=0x${(i % 200).toString(16)} Len=${i % 130}`);
+    const hints = (i: number): [number, number] => (i % 7 === 0 ? [-1, -1] : [32768 + (i % 50), i % 11 === 0 ? 2 : 80]);
+    const store = new InfoTexts();
+    texts.forEach((t, i) => store.push(t, ...hints(i)));
+    for (let i = texts.length - 1; i >= 0; i--) expect(store.get(i, ...hints(i)), `text ${i}`).toBe(texts[i]);
+    // The hints take the place of the numbers: read with other hints, a text comes back with those.
+    const hinted = texts.findIndex((_, i) => hints(i)[1] === 80 && i > 0);
+    expect(store.get(hinted, 1, 2)).toMatch(/^1 → 2 /);
+  });
+
+  it('reads texts in order, also each one just after it was pushed, across chunks and literal entries', () => {
+    // Long texts, some of one shape, some each their own (stored as characters): many chunks.
+    const texts = Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? `unique ${i.toString(36).replace(/\d/g, 'x')} ` : `seq=${i} `) + 'pad '.repeat(i % 40));
+    const store = new InfoTexts();
+    texts.forEach((t, i) => {
+      store.push(t);
+      expect(store.get(i), `text ${i} just pushed`).toBe(t);
+    });
+    for (let i = 0; i < texts.length; i++) expect(store.get(i), `text ${i} in order`).toBe(texts[i]);
+    for (let i = 0; i < texts.length; i += 7) expect(store.get(i), `text ${i} every 7th`).toBe(texts[i]);
+  });
+
   it('refuses a text too long for a chunk, with the limit in the message', () => {
     expect(() => new InfoTexts().push('x'.repeat(MAX_INFO_CHARS + 1))).toThrow(/at most/);
   });

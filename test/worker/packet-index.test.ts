@@ -1,7 +1,8 @@
 /**
  * The reader's packet index (main/capture-file/packet-index.ts) in its compact form gives
  * back every offset, length and section exactly: offsets past 4 GiB and gaps too large for
- * a block's 32-bit distances, a length that widens the column, sections changing and back.
+ * a block's 32-bit distances, a length that widens its column and a distance that widens its
+ * (from 16 bits), sections changing and back.
  */
 import { describe, expect, it } from 'vitest';
 import { PacketIndex } from '../../main/capture-file/index.js';

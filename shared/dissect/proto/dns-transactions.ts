@@ -11,6 +11,7 @@ import type { PacketContext } from '../packet.js';
 import type { Tree } from '../tree.js';
 import type { Tvb } from '../tvb.js';
 import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
+import { TransactionTable } from './transaction-table.js';
 
 export const hfDnsTrans = fields({
   responseTo: { abbrev: 'dns.response_to', name: 'Request In', type: 'framenum' },
@@ -25,16 +26,12 @@ export const hfDnsTrans = fields({
 
 const RETRANSMISSION_WINDOW_NS = 5_000_000_000;
 
-interface Transaction {
-  readonly reqFrame: number;
-  /** Nanoseconds since the table's epochSec. */
-  readonly reqTime: Ns;
-  repFrame: number;
-}
-
 interface Transactions {
-  /** The latest transaction per conversation and ID: an earlier one is never looked at again. */
-  readonly byKey: Map<string, Transaction>;
+  /**
+   * The latest transaction per conversation (IP protocol, endpoint pair) and ID: an earlier
+   * one is never looked at again. Times are nanoseconds since epochSec.
+   */
+  readonly table: TransactionTable;
   epochSec: number | undefined;
 }
 
@@ -49,42 +46,38 @@ export interface TransactionView {
   unsolicited?: boolean;
 }
 
-function conversationKey(ctx: PacketContext): string {
-  const a = `${ctx.netSrc}/${ctx.srcPort}`;
-  const b = `${ctx.netDst}/${ctx.dstPort}`;
-  return `${ctx.ipProto}|${a < b ? `${a}|${b}` : `${b}|${a}`}`;
-}
-
 function newTransactions(): Transactions {
-  return { byKey: new Map(), epochSec: undefined };
+  return { table: new TransactionTable(), epochSec: undefined };
 }
 
 /** Record this message on the first pass (or read back what was recorded) and return what to show. */
 export function trackTransaction(ctx: PacketContext, memoKey: string, id: number, isResponse: boolean): TransactionView {
   if (ctx.visited) return storedView(ctx, memoKey);
   const state = ctx.session.get('dns.transactions', newTransactions);
-  const key = `${conversationKey(ctx)}|${id}`;
-  const latest = state.byKey.get(key);
+  const table = state.table;
+  const pair = table.pairId(ctx.netSrc, ctx.netSrcKey, ctx.srcPort, ctx.netDst, ctx.netDstKey, ctx.dstPort);
+  const extra = ctx.ipProto * 65536 + id;
+  const latest = table.find(pair, extra);
   state.epochSec ??= ctx.frame.tsSec;
   const now = nsSince(state.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
   const view: TransactionView = {};
   if (!isResponse) {
-    if (latest && latest.repFrame === 0 && nsSub(now, latest.reqTime) < RETRANSMISSION_WINDOW_NS) {
+    if (latest >= 0 && table.responseFrame(latest) === 0 && nsSub(now, table.requestTime(latest)) < RETRANSMISSION_WINDOW_NS) {
       view.retransmission = true;
-      view.retransmitRequestIn = latest.reqFrame;
+      view.retransmitRequestIn = table.requestFrame(latest);
     } else {
-      state.byKey.set(key, { reqFrame: ctx.num, reqTime: now, repFrame: 0 });
+      table.put(pair, extra, ctx.num, now);
     }
-  } else if (!latest) {
+  } else if (latest < 0) {
     view.unsolicited = true;
   } else {
-    if (latest.repFrame === 0) {
-      latest.repFrame = ctx.num;
-      view.responseTo = latest.reqFrame;
-      view.timeNs = nsSub(now, latest.reqTime);
+    if (table.responseFrame(latest) === 0) {
+      table.setResponseFrame(latest, ctx.num);
+      view.responseTo = table.requestFrame(latest);
+      view.timeNs = nsSub(now, table.requestTime(latest));
     } else {
       view.retransmission = true;
-      view.retransmitResponseIn = latest.repFrame;
+      view.retransmitResponseIn = table.responseFrame(latest);
     }
   }
   storeView(ctx, memoKey, view);

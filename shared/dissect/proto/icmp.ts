@@ -16,6 +16,7 @@ import { nsSince, nsSub, type Ns } from '../ns.js';
 import { dissectQuoted } from './icmp-quote.js';
 import { internetChecksum } from './icmp-checksum.js';
 import { within } from './data.js';
+import { TransactionTable } from './transaction-table.js';
 
 export const icmpProto = protocol('icmp', 'ICMP', 'Internet Control Message Protocol');
 
@@ -106,10 +107,9 @@ function codeTable(type: number): Readonly<Record<number, string>> | undefined {
   }
 }
 
-interface Transaction { requestFrame: number; requestNs: Ns; replyFrame: number }
-
 interface Transactions {
-  readonly byKey: Map<string, Transaction>;
+  /** Echo requests by address pair, and by the reply's checksum, ID and sequence (packed by echoKey). */
+  readonly table: TransactionTable;
   /** Seconds the Ns times count from (the first echo's). */
   epochSec: number | undefined;
 }
@@ -119,7 +119,7 @@ function transactions(ctx: PacketContext): Transactions {
 }
 
 function newTransactions(): Transactions {
-  return { byKey: new Map(), epochSec: undefined };
+  return { table: new TransactionTable(), epochSec: undefined };
 }
 
 function frameNs(ctx: PacketContext, t: Transactions): Ns {
@@ -134,10 +134,13 @@ function expectedReplyChecksum(requestSum: number): number {
   return s === 0xffff ? 0 : s;
 }
 
-function transactionKey(ctx: PacketContext, sum: number, id: number, seq: number): string {
-  const a = ctx.netSrc < ctx.netDst ? ctx.netSrc : ctx.netDst;
-  const b = ctx.netSrc < ctx.netDst ? ctx.netDst : ctx.netSrc;
-  return `${a}|${b}|${sum}|${id}|${seq}`;
+/** The 16-bit checksum, ID and sequence as one number (48 bits: exact in a double). */
+function echoKey(sum: number, id: number, seq: number): number {
+  return (sum * 65536 + id) * 65536 + seq;
+}
+
+function addressPair(ctx: PacketContext, t: Transactions): number {
+  return t.table.pairId(ctx.netSrc, ctx.netSrcKey, 0, ctx.netDst, ctx.netDstKey, 0);
 }
 
 /** Echo request/reply matching across the capture; on a revisit the first pass's answer is replayed. */
@@ -145,19 +148,20 @@ function matchEcho(ctx: PacketContext, t: Tree, tvb: Tvb, isReply: boolean, sum:
   if (!isReply) {
     if (ctx.visited) return;
     const t = transactions(ctx);
-    const key = transactionKey(ctx, expectedReplyChecksum(sum), id, seq);
-    const known = t.byKey.get(key);
-    if (!known || known.replyFrame !== 0) t.byKey.set(key, { requestFrame: ctx.num, requestNs: frameNs(ctx, t), replyFrame: 0 });
+    const pair = addressPair(ctx, t);
+    const key = echoKey(expectedReplyChecksum(sum), id, seq);
+    const known = t.table.find(pair, key);
+    if (known < 0 || t.table.responseFrame(known) !== 0) t.table.put(pair, key, ctx.num, frameNs(ctx, t));
     return;
   }
   let found = storedRequest(ctx);
   if (!ctx.visited) {
     const t = transactions(ctx);
-    const key = transactionKey(ctx, sum === 0xffff ? 0 : sum, id, seq);
-    const trans = t.byKey.get(key);
-    if (trans && (trans.replyFrame === 0 || trans.replyFrame === ctx.num)) {
-      trans.replyFrame = ctx.num;
-      found = { frame: trans.requestFrame, ns: nsSub(frameNs(ctx, t), trans.requestNs) };
+    const trans = t.table.find(addressPair(ctx, t), echoKey(sum === 0xffff ? 0 : sum, id, seq));
+    const replyFrame = trans < 0 ? -1 : t.table.responseFrame(trans);
+    if (replyFrame === 0 || replyFrame === ctx.num) {
+      t.table.setResponseFrame(trans, ctx.num);
+      found = { frame: t.table.requestFrame(trans), ns: nsSub(frameNs(ctx, t), t.table.requestTime(trans)) };
       // The request's frame is enough for a revisit: the time is the two frames' difference.
       ctx.setMemo('icmp.request', ctx.times ? found.frame : found);
     }

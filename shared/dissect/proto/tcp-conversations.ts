@@ -1,6 +1,6 @@
 /**
  * Where TCP's conversation state lives: one row per stream (and two per stream for its
- * flows) in typed-array columns, about 230 bytes a stream instead of a dozen objects and
+ * flows) in typed-array columns, about 175 bytes a stream instead of a dozen objects and
  * boxed numbers (800 bytes). A capture with tens of thousands of short connections keeps
  * them all (a SYN on a finished stream's ports is told from a retransmission by them).
  *
@@ -8,6 +8,7 @@
  * have the plain fields of Conversation and Flow: the analysis reads as it did with objects.
  */
 import type { Ns } from '../ns.js';
+import { NsColumn } from './ns-column.js';
 import type { Conversation, Flow, Unacked } from './tcp-analysis.js';
 
 const INITIAL = 256;
@@ -15,32 +16,8 @@ const INITIAL = 256;
 /** A growable typed array. */
 type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array | Int8Array;
 
-/** Column of Ns values, undefined allowed: NaN is undefined, Infinity a bigint kept aside. */
-class NsColumn {
-  values = new Float64Array(INITIAL).fill(NaN);
-  private big: Map<number, bigint> | undefined;
-
-  get(i: number): Ns | undefined {
-    const v = this.values[i]!;
-    if (v !== v) return undefined;
-    return v === Infinity ? this.big!.get(i)! : v;
-  }
-
-  set(i: number, v: Ns | undefined): void {
-    if (typeof v === 'bigint') {
-      (this.big ??= new Map()).set(i, v);
-      this.values[i] = Infinity;
-    } else {
-      this.values[i] = v === undefined ? NaN : v;
-    }
-  }
-}
-
-/** Sequence numbers and windows (32-bit) that may be undefined: NaN is undefined. */
-function getOpt(col: Float64Array, i: number): number | undefined {
-  const v = col[i]!;
-  return v !== v ? undefined : v;
-}
+/** Bits of ConversationTable.flowKnown: which of a flow's 32-bit columns hold a value (else undefined). */
+const Known = { base: 1, nextSeq: 2, lastAck: 4, window: 8, firstSeq: 16 } as const;
 
 /** The columns are read and written by the views below; other modules go through the views. */
 export class ConversationTable {
@@ -49,7 +26,10 @@ export class ConversationTable {
   private capacity = INITIAL;
 
   // Per conversation (row = tcp.stream).
-  readonly side0Addrs: string[] = [];
+  /** Id of the side-0 address in `addresses`: a capture has far fewer addresses than streams. */
+  side0Addr = new Uint32Array(INITIAL);
+  readonly addresses: string[] = [];
+  private readonly addressIds = new Map<string, number>();
   side0Port = new Uint16Array(INITIAL);
   firstFrame = new Uint32Array(INITIAL);
   lastFrame = new Uint32Array(INITIAL);
@@ -57,32 +37,39 @@ export class ConversationTable {
   synDirection = new Uint8Array(INITIAL);
   /** Bits: 1 synAckSeen, 2 closing, 4 a FIN side is known, 8 it is side 1. */
   convBits = new Uint8Array(INITIAL);
-  readonly firstNs = new NsColumn();
-  readonly lastNs = new NsColumn();
-  readonly synNs = new NsColumn();
-  readonly iRttNs = new NsColumn();
+  readonly firstNs = new NsColumn(INITIAL);
+  readonly lastNs = new NsColumn(INITIAL);
+  readonly synNs = new NsColumn(INITIAL);
+  readonly iRttNs = new NsColumn(INITIAL);
 
   // Per flow (row = stream * 2 + direction).
-  base = new Float64Array(INITIAL * 2).fill(NaN);
-  nextSeq = new Float64Array(INITIAL * 2).fill(NaN);
-  lastAck = new Float64Array(INITIAL * 2).fill(NaN);
-  window = new Float64Array(INITIAL * 2).fill(NaN);
-  firstSeq = new Float64Array(INITIAL * 2).fill(NaN);
+  /** Sequence numbers and windows: 32-bit, each meaningful when its bit of flowKnown is set. */
+  base = new Uint32Array(INITIAL * 2);
+  nextSeq = new Uint32Array(INITIAL * 2);
+  lastAck = new Uint32Array(INITIAL * 2);
+  window = new Uint32Array(INITIAL * 2);
+  firstSeq = new Uint32Array(INITIAL * 2);
+  flowKnown = new Uint8Array(INITIAL * 2);
   winScale = new Int8Array(INITIAL * 2);
   lastNonDupAck = new Uint32Array(INITIAL * 2);
   dupAckNum = new Uint32Array(INITIAL * 2);
   pushBytes = new Float64Array(INITIAL * 2);
   /** Bits: 1 lastKeepAlive, 2 validBif, 4 keepAliveAckBias. */
   flowBits = new Uint8Array(INITIAL * 2);
-  readonly lastAckNs = new NsColumn();
-  readonly nextSeqNs = new NsColumn();
+  readonly lastAckNs = new NsColumn(INITIAL * 2);
+  readonly nextSeqNs = new NsColumn(INITIAL * 2);
   readonly unacked: (Unacked[] | undefined)[] = [];
 
   /** A new conversation (its row is the next stream index), as tcp-analysis.ts starts one. */
   add(side0Addr: string, side0Port: number, ns: Ns, frame: number): number {
     const i = this.count++;
     if (i >= this.capacity) this.grow();
-    this.side0Addrs[i] = side0Addr;
+    let id = this.addressIds.get(side0Addr);
+    if (id === undefined) {
+      id = this.addresses.push(side0Addr) - 1;
+      this.addressIds.set(side0Addr, id);
+    }
+    this.side0Addr[i] = id;
     this.side0Port[i] = side0Port;
     this.firstNs.set(i, ns);
     this.lastNs.set(i, ns);
@@ -110,32 +97,34 @@ export class ConversationTable {
   private current: ConversationView | undefined;
 
   private grow(): void {
-    const size = this.capacity * 2;
-    const widen = <T extends Column>(a: T, n: number, fill?: number): T => {
+    // By half, not double: a capture of many short connections wastes less of the last growth.
+    const size = Math.ceil(this.capacity * 1.5);
+    const widen = <T extends Column>(a: T, n: number): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
-      if (fill !== undefined) b.fill(fill);
       b.set(a);
       return b;
     };
+    this.side0Addr = widen(this.side0Addr, size);
     this.side0Port = widen(this.side0Port, size);
     this.firstFrame = widen(this.firstFrame, size);
     this.lastFrame = widen(this.lastFrame, size);
     this.completeness = widen(this.completeness, size);
     this.synDirection = widen(this.synDirection, size);
     this.convBits = widen(this.convBits, size);
-    for (const c of [this.firstNs, this.lastNs, this.synNs, this.iRttNs]) c.values = widen(c.values, size, NaN);
+    for (const c of [this.firstNs, this.lastNs, this.synNs, this.iRttNs]) c.grow(size);
     const flows = size * 2;
-    this.base = widen(this.base, flows, NaN);
-    this.nextSeq = widen(this.nextSeq, flows, NaN);
-    this.lastAck = widen(this.lastAck, flows, NaN);
-    this.window = widen(this.window, flows, NaN);
-    this.firstSeq = widen(this.firstSeq, flows, NaN);
+    this.base = widen(this.base, flows);
+    this.nextSeq = widen(this.nextSeq, flows);
+    this.lastAck = widen(this.lastAck, flows);
+    this.window = widen(this.window, flows);
+    this.firstSeq = widen(this.firstSeq, flows);
+    this.flowKnown = widen(this.flowKnown, flows);
     this.winScale = widen(this.winScale, flows);
     this.lastNonDupAck = widen(this.lastNonDupAck, flows);
     this.dupAckNum = widen(this.dupAckNum, flows);
     this.pushBytes = widen(this.pushBytes, flows);
     this.flowBits = widen(this.flowBits, flows);
-    for (const c of [this.lastAckNs, this.nextSeqNs]) c.values = widen(c.values, flows, NaN);
+    for (const c of [this.lastAckNs, this.nextSeqNs]) c.grow(flows);
     this.capacity = size;
   }
 
@@ -155,7 +144,7 @@ export class ConversationView implements Conversation {
     this.flows[0].row = i * 2;
     this.flows[1].row = i * 2 + 1;
   }
-  get side0Addr(): string { return this.t.side0Addrs[this.index]!; }
+  get side0Addr(): string { return this.t.addresses[this.t.side0Addr[this.index]!]!; }
   get side0Port(): number { return this.t.side0Port[this.index]!; }
   get firstNs(): Ns { return this.t.firstNs.get(this.index)!; }
   get lastNs(): Ns { return this.t.lastNs.get(this.index)!; }
@@ -193,16 +182,16 @@ export class ConversationView implements Conversation {
 class FlowView implements Flow {
   row = 0;
   constructor(private readonly t: ConversationTable) {}
-  get base(): number | undefined { return getOpt(this.t.base, this.row); }
-  set base(v: number | undefined) { this.t.base[this.row] = v ?? NaN; }
-  get nextSeq(): number | undefined { return getOpt(this.t.nextSeq, this.row); }
-  set nextSeq(v: number | undefined) { this.t.nextSeq[this.row] = v ?? NaN; }
-  get lastAck(): number | undefined { return getOpt(this.t.lastAck, this.row); }
-  set lastAck(v: number | undefined) { this.t.lastAck[this.row] = v ?? NaN; }
-  get window(): number | undefined { return getOpt(this.t.window, this.row); }
-  set window(v: number | undefined) { this.t.window[this.row] = v ?? NaN; }
-  get firstSeq(): number | undefined { return getOpt(this.t.firstSeq, this.row); }
-  set firstSeq(v: number | undefined) { this.t.firstSeq[this.row] = v ?? NaN; }
+  get base(): number | undefined { return this.get(this.t.base, Known.base); }
+  set base(v: number | undefined) { this.set(this.t.base, Known.base, v); }
+  get nextSeq(): number | undefined { return this.get(this.t.nextSeq, Known.nextSeq); }
+  set nextSeq(v: number | undefined) { this.set(this.t.nextSeq, Known.nextSeq, v); }
+  get lastAck(): number | undefined { return this.get(this.t.lastAck, Known.lastAck); }
+  set lastAck(v: number | undefined) { this.set(this.t.lastAck, Known.lastAck, v); }
+  get window(): number | undefined { return this.get(this.t.window, Known.window); }
+  set window(v: number | undefined) { this.set(this.t.window, Known.window, v); }
+  get firstSeq(): number | undefined { return this.get(this.t.firstSeq, Known.firstSeq); }
+  set firstSeq(v: number | undefined) { this.set(this.t.firstSeq, Known.firstSeq, v); }
   get winScale(): number { return this.t.winScale[this.row]!; }
   set winScale(v: number) { this.t.winScale[this.row] = v; }
   get lastNonDupAck(): number { return this.t.lastNonDupAck[this.row]!; }
@@ -227,5 +216,20 @@ class FlowView implements Flow {
   private bit(mask: number, v: boolean): void {
     const b = this.t.flowBits[this.row]!;
     this.t.flowBits[this.row] = v ? b | mask : b & ~mask;
+  }
+
+  private get(col: Uint32Array, known: number): number | undefined {
+    return this.t.flowKnown[this.row]! & known ? col[this.row]! : undefined;
+  }
+
+  /** `v` is a 32-bit sequence number or window (the analysis writes no other). */
+  private set(col: Uint32Array, known: number, v: number | undefined): void {
+    const k = this.t.flowKnown[this.row]!;
+    if (v === undefined) {
+      this.t.flowKnown[this.row] = k & ~known;
+    } else {
+      col[this.row] = v;
+      this.t.flowKnown[this.row] = k | known;
+    }
   }
 }

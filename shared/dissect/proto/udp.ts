@@ -15,6 +15,7 @@ import { within } from './data.js';
 import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
 import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
 import { EndpointPairs } from './endpoint-pairs.js';
+import { NsColumn } from './ns-column.js';
 
 export const udpProto = protocol('udp', 'UDP', 'User Datagram Protocol');
 
@@ -43,21 +44,52 @@ export interface UdpInfo {
   readonly stream: number;
 }
 
-interface Conversation {
-  readonly index: number;
-  readonly firstNs: Ns;
-  readonly firstFrame: number;
-  lastNs: Ns;
-  lastFrame: number;
+const INITIAL = 64;
+
+/**
+ * Every conversation's first and latest datagram, by index, in typed-array columns (a
+ * capture of DNS lookups from random ports has tens of thousands of conversations).
+ */
+class Conversations {
+  count = 0;
+  firstNs = new NsColumn(INITIAL);
+  lastNs = new NsColumn(INITIAL);
+  firstFrame: Uint32Array = new Uint32Array(INITIAL);
+  lastFrame: Uint32Array = new Uint32Array(INITIAL);
+  /** First frame of each conversation met on a first pass (0: none): a revisit works out the times from frame timestamps. */
+  firstPassFrame: Uint32Array = new Uint32Array(INITIAL);
+
+  add(ns: Ns, frame: number): number {
+    const i = this.count++;
+    if (i === this.firstFrame.length) this.grow();
+    this.firstNs.set(i, ns);
+    this.lastNs.set(i, ns);
+    this.firstFrame[i] = frame;
+    this.lastFrame[i] = frame;
+    return i;
+  }
+
+  private grow(): void {
+    const n = this.firstFrame.length * 2;
+    const grown = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.firstNs.grow(n);
+    this.lastNs.grow(n);
+    this.firstFrame = grown(this.firstFrame);
+    this.lastFrame = grown(this.lastFrame);
+    this.firstPassFrame = grown(this.firstPassFrame);
+  }
 }
 
 interface UdpState {
-  next: number;
-  byPair: EndpointPairs<Conversation>;
+  /** The conversation (its index) of each endpoint pair. */
+  byPair: EndpointPairs<number>;
+  conversations: Conversations;
   /** Seconds the Ns times count from (the first datagram's). */
   epochSec: number | undefined;
-  /** First frame of each conversation, by index: a revisit works out the times from frame timestamps. */
-  firstFrames: number[];
 }
 
 /** What one UDP layer shows about its conversation. */
@@ -68,7 +100,7 @@ interface StreamMemo {
 }
 
 function newUdpState(): UdpState {
-  return { next: 0, byPair: new EndpointPairs(), epochSec: undefined, firstFrames: [] };
+  return { byPair: new EndpointPairs(), conversations: new Conversations(), epochSec: undefined };
 }
 
 /** LBL traceroute's first port is 32768 + 666; three probes per hop. */
@@ -83,29 +115,30 @@ function conversation(ctx: PacketContext, sport: number, dport: number): StreamM
   const layer = ctx.protocols.filter((p) => p === 'udp').length - 1;
   const memoKey = layer === 0 ? 'udp.stream' : 'udp.stream:' + layer;
   const state = ctx.session.get('udp.conversations', newUdpState);
+  const convs = state.conversations;
   if (ctx.visited) {
     const stored = ctx.getMemo<number | StreamMemo>(memoKey);
     if (typeof stored === 'object') return stored;
     if (stored !== undefined && ctx.times) {
       const index = Math.floor(stored / FRAME_SPAN);
       const prevFrame = stored % FRAME_SPAN;
-      return { index, relNs: ctx.times.between(ctx.num, state.firstFrames[index]!), deltaNs: ctx.times.between(ctx.num, prevFrame) };
+      return { index, relNs: ctx.times.between(ctx.num, convs.firstPassFrame[index]!), deltaNs: ctx.times.between(ctx.num, prevFrame) };
     }
   }
   state.epochSec ??= ctx.frame.tsSec;
   const now = nsSince(state.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
-  let conv = state.byPair.get(ctx.netSrc, ctx.netSrcKey, sport, ctx.netDst, ctx.netDstKey, dport);
-  if (!conv) {
-    conv = { index: state.next++, firstNs: now, firstFrame: ctx.num, lastNs: now, lastFrame: ctx.num };
-    state.byPair.set(ctx.netSrc, ctx.netSrcKey, sport, ctx.netDst, ctx.netDstKey, dport, conv);
-    if (!ctx.visited) state.firstFrames[conv.index] = ctx.num;
+  let index = state.byPair.get(ctx.netSrc, ctx.netSrcKey, sport, ctx.netDst, ctx.netDstKey, dport);
+  if (index === undefined) {
+    index = convs.add(now, ctx.num);
+    state.byPair.set(ctx.netSrc, ctx.netSrcKey, sport, ctx.netDst, ctx.netDstKey, dport, index);
+    if (!ctx.visited) convs.firstPassFrame[index] = ctx.num;
   }
-  const result: StreamMemo = { index: conv.index, relNs: nsSub(now, conv.firstNs), deltaNs: nsSub(now, conv.lastNs) };
-  const prevFrame = conv.lastFrame;
-  conv.lastNs = now;
-  conv.lastFrame = ctx.num;
-  const packed = !ctx.visited && ctx.times && conv.index < MAX_PACKED_INDEX && state.firstFrames[conv.index] === conv.firstFrame;
-  ctx.setMemo(memoKey, packed ? conv.index * FRAME_SPAN + prevFrame : result);
+  const result: StreamMemo = { index, relNs: nsSub(now, convs.firstNs.get(index)!), deltaNs: nsSub(now, convs.lastNs.get(index)!) };
+  const prevFrame = convs.lastFrame[index]!;
+  convs.lastNs.set(index, now);
+  convs.lastFrame[index] = ctx.num;
+  const packed = !ctx.visited && ctx.times && index < MAX_PACKED_INDEX && convs.firstPassFrame[index] === convs.firstFrame[index];
+  ctx.setMemo(memoKey, packed ? index * FRAME_SPAN + prevFrame : result);
   return result;
 }
 
