@@ -92,8 +92,12 @@ export interface PcapRecordHeader {
 export function readPcapLengths(view: DataView, off: number, h: PcapHeader): { capLen: number; origLen: number } {
   const a = view.getUint32(off + 8, h.littleEndian);
   const b = view.getUint32(off + 12, h.littleEndian);
-  const swap = h.lengthOrder === 'swapped' || (h.lengthOrder === 'either' && a > b);
-  return swap ? { capLen: b, origLen: a } : { capLen: a, origLen: b };
+  return lengthsSwapped(a, b, h) ? { capLen: b, origLen: a } : { capLen: a, origLen: b };
+}
+
+/** Whether a record's length fields, read in file order as `a` and `b`, hold the original length first. */
+function lengthsSwapped(a: number, b: number, h: PcapHeader): boolean {
+  return h.lengthOrder === 'swapped' || (h.lengthOrder === 'either' && a > b);
 }
 
 /**
@@ -106,5 +110,9 @@ export function readPcapRecordHeader(view: DataView, off: number, h: PcapHeader)
   const frac = view.getUint32(off + 4, le);
   const nsec = h.resolution.unitsPerSec === 1e6 ? frac * 1000 : frac;
   const carry = Math.floor(nsec / 1e9);
-  return { tsSec: view.getUint32(off, le) + carry, tsNsec: nsec - carry * 1e9, ...readPcapLengths(view, off, h) };
+  // The lengths are read here, not through readPcapLengths: one object per record, not two and a spread.
+  const a = view.getUint32(off + 8, le);
+  const b = view.getUint32(off + 12, le);
+  const swap = lengthsSwapped(a, b, h);
+  return { tsSec: view.getUint32(off, le) + carry, tsNsec: nsec - carry * 1e9, capLen: swap ? b : a, origLen: swap ? a : b };
 }

@@ -32,11 +32,15 @@ export function protocol(name: string, short: string, label: string): ProtocolDe
 }
 
 /** Tables Paquet's dissectors use; the key is the number the lower layer saw. */
-export type TableName = 'linktype' | 'ethertype' | 'ppp' | 'ip.proto' | 'tcp.port' | 'udp.port' | 'sll.hatype';
+const TABLE_NAMES = ['linktype', 'ethertype', 'ppp', 'ip.proto', 'tcp.port', 'udp.port', 'sll.hatype'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
 export type HeuristicList = 'tcp' | 'udp';
 
+const NO_HEURISTICS: readonly Dissector[] = Object.freeze([]);
+
 export class Registry {
-  private readonly tables = new Map<TableName, Map<number, Dissector>>();
+  /** Every table made up front: a packet looks up several, so each look-up is one property read and one hash. */
+  private readonly tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, new Map()])) as Record<TableName, Map<number, Dissector>>;
   private readonly heuristics = new Map<HeuristicList, Dissector[]>();
   private readonly named = new Map<string, Dissector>();
   private readonly fieldsByName = new Map<string, FieldDef>();
@@ -66,13 +70,11 @@ export class Registry {
   }
 
   add(table: TableName, key: number, dissector: Dissector): void {
-    let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = new Map()));
-    t.set(key, dissector);
+    this.tables[table].set(key, dissector);
   }
 
   lookup(table: TableName, key: number): Dissector | undefined {
-    return this.tables.get(table)?.get(key);
+    return this.tables[table].get(key);
   }
 
   addHeuristic(list: HeuristicList, dissector: Dissector): void {
@@ -82,7 +84,7 @@ export class Registry {
   }
 
   heuristicsFor(list: HeuristicList): readonly Dissector[] {
-    return this.heuristics.get(list) ?? [];
+    return this.heuristics.get(list) ?? NO_HEURISTICS;
   }
 
   /** Dissectors reached by name (e.g. `http`, `websocket`, `data`), as find_dissector does. */

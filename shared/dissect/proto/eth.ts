@@ -45,20 +45,25 @@ export const hfEth = fields({
  * `Broadcast`), so it writes what `tshark -n` writes: the address itself.
  */
 export function etherName(b: Uint8Array, off = 0): string {
-  // Every Ethernet frame names two addresses, and a capture has few: each text is made once.
-  const key = (b[off]! * 0x10000 + b[off + 1]! * 0x100 + b[off + 2]!) * 0x1000000 + b[off + 3]! * 0x10000 + b[off + 4]! * 0x100 + b[off + 5]!;
-  let text = macTexts.get(key);
-  if (text === undefined) {
-    if (macTexts.size >= TEXT_CACHE_MAX) macTexts.clear();
-    text = macText(b, off);
-    macTexts.set(key, text);
-  }
+  // Every Ethernet frame names two addresses, and a capture has few: each text is made once, and
+  // found again in a table by a few bits of the address, keyed by its two 24-bit halves (a 48-bit
+  // number would be boxed for each look-up). An address whose slot another took is made again.
+  const high = (b[off]! << 16) | (b[off + 1]! << 8) | b[off + 2]!;
+  const low = (b[off + 3]! << 16) | (b[off + 4]! << 8) | b[off + 5]!;
+  const slot = (high ^ low ^ (low >>> 12)) & (MAC_SLOTS - 1);
+  if (slotHigh[slot] === high && slotLow[slot] === low) return slotText[slot]!;
+  const text = macText(b, off);
+  slotHigh[slot] = high;
+  slotLow[slot] = low;
+  slotText[slot] = text;
   return text;
 }
 
-/** Address texts by the address's 48-bit value; cleared when full (a scan of many addresses). */
-const macTexts = new Map<number, string>();
-const TEXT_CACHE_MAX = 16384;
+const MAC_SLOTS = 4096;
+/** -1: no address yet (the halves are 24-bit). */
+const slotHigh = new Int32Array(MAC_SLOTS).fill(-1);
+const slotLow = new Int32Array(MAC_SLOTS).fill(-1);
+const slotText: string[] = new Array<string>(MAC_SLOTS).fill('');
 
 /** A MAC in a tree label: `tshark -n` gives the bare address (resolution on would add `Name (...)`). */
 export function etherLabel(b: Uint8Array, off = 0): string {

@@ -37,6 +37,43 @@ export interface AnalysisFlags {
   zeroWindow?: boolean;
 }
 
+/** The boolean analysis flags as bits, in FLAG_NAMES order (tcp-frames.ts keeps the same bits per frame). */
+export const enum Af {
+  Retransmission = 1, Spurious = 2, OutOfOrder = 4, FastRetransmission = 8, ReusedPorts = 16, LostSegment = 32,
+  AckLostSegment = 64, WindowUpdate = 128, KeepAlive = 256, KeepAliveAck = 512, ZeroWindow = 1024,
+}
+
+/** The boolean analysis flags, in bit order (Af). */
+const FLAG_NAMES = [
+  'retransmission', 'spurious', 'outOfOrder', 'fastRetransmission', 'reusedPorts', 'lostSegment', 'ackLostSegment',
+  'windowUpdate', 'keepAlive', 'keepAliveAck', 'zeroWindow',
+] as const satisfies readonly (keyof AnalysisFlags)[];
+
+const flagsByBits: (AnalysisFlags | undefined)[] = [];
+
+/**
+ * The flags object for a pattern of Af bits: one shared, frozen object per pattern (a capture
+ * meets few), so most segments allocate none. Read, never written.
+ */
+export function flagsOf(bits: number): AnalysisFlags {
+  let f = flagsByBits[bits];
+  if (f === undefined) {
+    const o: AnalysisFlags = {};
+    for (let i = 0; i < FLAG_NAMES.length; i++) if (bits & (1 << i)) o[FLAG_NAMES[i]!] = true;
+    flagsByBits[bits] = f = Object.freeze(o);
+  }
+  return f;
+}
+
+/** A segment's flags: the shared object for its bits, or a fresh one when rto or dupAck carry values. */
+function segmentFlags(bits: number, rto: AnalysisFlags['rto'], dupAck: AnalysisFlags['dupAck']): AnalysisFlags {
+  if (rto === undefined && dupAck === undefined) return flagsOf(bits);
+  const f: AnalysisFlags = { ...flagsOf(bits) };
+  if (rto) f.rto = rto;
+  if (dupAck) f.dupAck = dupAck;
+  return f;
+}
+
 /** Segments kept waiting for their ACK per flow; a one-way capture must not grow this without end. */
 const MAX_UNACKED = 512;
 
@@ -221,8 +258,8 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   const ackFlag = (seg.flags & Th.ACK) !== 0;
   let reused = false;
   if (conv && syn && !ackFlag && conv.closing) {
-    const f = conv.flows[directionOf(conv, seg)];
-    if (f.base === undefined || f.base !== seg.seq) {
+    const reusedBase = conv.flows[directionOf(conv, seg)].base;
+    if (reusedBase === undefined || reusedBase !== seg.seq) {
       conv = undefined;
       reused = true;
     }
@@ -239,14 +276,20 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   conv.lastNs = seg.tsNs;
   conv.lastFrame = seg.frame;
 
+  const seglen = seg.seglen;
+  const seq = seg.seq;
+  const ack = seg.ack;
+  // The flows' fields are read through views on typed arrays (tcp-conversations.ts): each is read
+  // once into a local here, and the local follows what is written back (a sequence number above
+  // 2^30 read from a view is a boxed number per read).
+
   // Relative bases: a SYN fixes them; otherwise the first segment counts as relative 1.
-  if (syn) {
-    fwd.base = seg.seq;
-  } else if (fwd.base === undefined) {
-    fwd.base = (seg.seq - 1) >>> 0;
-  }
-  fwd.firstSeq ??= seg.seq;
-  if (ackFlag && rev.base === undefined) rev.base = (seg.ack - 1) >>> 0;
+  let base = fwd.base;
+  if (syn || base === undefined) fwd.base = base = syn ? seq : (seq - 1) >>> 0;
+  let firstSeq = fwd.firstSeq;
+  if (firstSeq === undefined) fwd.firstSeq = firstSeq = seq;
+  let revBase = rev.base;
+  if (ackFlag && revBase === undefined) rev.base = revBase = (ack - 1) >>> 0;
 
   // Window scaling is agreed in the handshake.
   if (syn) {
@@ -257,59 +300,58 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
     }
   }
 
-  const flags: AnalysisFlags = {};
-  if (reused) flags.reusedPorts = true;
+  // The boolean flags as bits (flagsOf makes the object); rto and dupAck carry values.
+  let bits = reused ? Af.ReusedPorts : 0;
+  let rto: AnalysisFlags['rto'];
+  let dupAck: AnalysisFlags['dupAck'];
   const noCtl = (seg.flags & (Th.SYN | Th.FIN | Th.RST)) === 0;
-  const seglen = seg.seglen;
-  const seq = seg.seq;
-  const ack = seg.ack;
-  // The flows' fields are read through views on typed arrays (tcp-conversations.ts): read once
-  // each here (a sequence number above 2^30 is a boxed number per read); none changes before
-  // "Advance this flow".
+  // None of these changes before "Advance this flow".
   const fwdNext = fwd.nextSeq;
   const fwdWindow = fwd.window;
   const fwdLastAck = fwd.lastAck;
   const revLastAck = rev.lastAck;
 
-  if (seg.window === 0 && noCtl) flags.zeroWindow = true;
+  if (seg.window === 0 && noCtl) bits |= Af.ZeroWindow;
   if (fwdNext !== undefined && seqGt(seq, fwdNext) && (seg.flags & Th.RST) === 0) {
-    flags.lostSegment = true;
+    bits |= Af.LostSegment;
     // With bytes missing tshark stops counting bytes in flight and push bytes for this side.
     fwd.validBif = false;
   }
-  if (seglen <= 1 && noCtl && fwdNext !== undefined && ((fwdNext - 1) >>> 0) === seq) flags.keepAlive = true;
+  const keepAlive = seglen <= 1 && noCtl && fwdNext !== undefined && ((fwdNext - 1) >>> 0) === seq;
+  if (keepAlive) bits |= Af.KeepAlive;
   const sameState = seglen === 0 && fwdNext !== undefined && seq === fwdNext && fwdLastAck !== undefined && ack === fwdLastAck && noCtl;
-  if (sameState && seg.window !== 0 && fwdWindow !== undefined && seg.window !== fwdWindow) flags.windowUpdate = true;
-  if (sameState && fwdWindow !== undefined && seg.window === fwdWindow && rev.lastKeepAlive) flags.keepAliveAck = true;
-  if (sameState && !flags.keepAliveAck && seg.window !== 0 && fwdWindow !== undefined && seg.window === fwdWindow) {
-    fwd.dupAckNum++;
-    flags.dupAck = { num: fwd.dupAckNum, frame: fwd.lastNonDupAck };
+  if (sameState && seg.window !== 0 && fwdWindow !== undefined && seg.window !== fwdWindow) bits |= Af.WindowUpdate;
+  const keepAliveAck = sameState && fwdWindow !== undefined && seg.window === fwdWindow && rev.lastKeepAlive;
+  if (keepAliveAck) bits |= Af.KeepAliveAck;
+  if (sameState && !keepAliveAck && seg.window !== 0 && fwdWindow !== undefined && seg.window === fwdWindow) {
+    const num = fwd.dupAckNum + 1;
+    fwd.dupAckNum = num;
+    dupAck = { num, frame: fwd.lastNonDupAck };
   } else {
     fwd.lastNonDupAck = seg.frame;
     fwd.dupAckNum = 0;
   }
   const revNext = rev.nextSeq;
-  if (ackFlag && revNext !== undefined && seqGt(ack, revNext)) flags.ackLostSegment = true;
+  if (ackFlag && revNext !== undefined && seqGt(ack, revNext)) bits |= Af.AckLostSegment;
 
   let duplicateData = false;
   let overlap = 0;
   const occupies = seglen > 0 || (seg.flags & (Th.SYN | Th.FIN)) !== 0;
-  if (occupies && fwdNext !== undefined && seqLt(seq, fwdNext) && !flags.keepAlive) {
+  if (occupies && fwdNext !== undefined && seqLt(seq, fwdNext) && !keepAlive) {
     // Shortly after the segment that moved the edge (under the initial RTT, else 3 ms), a segment
     // filling in below it is out of order rather than resent.
     const threshold = conv.iRttNs ?? 3_000_000;
     const sinceEdge = nsSub(seg.tsNs, fwd.nextSeqNs);
     if (rev.dupAckNum >= 2 && revLastAck === seq && nsSub(seg.tsNs, rev.lastAckNs) < 20_000_000) {
-      flags.fastRetransmission = true;
-      flags.retransmission = true;
-    } else if (seglen > 0 && sinceEdge < threshold && fwdNext !== ((seq + seglen) >>> 0)) flags.outOfOrder = true;
-    else flags.retransmission = true;
-    if (flags.retransmission) {
+      bits |= Af.FastRetransmission | Af.Retransmission;
+    } else if (seglen > 0 && sinceEdge < threshold && fwdNext !== ((seq + seglen) >>> 0)) bits |= Af.OutOfOrder;
+    else bits |= Af.Retransmission;
+    if (bits & Af.Retransmission) {
       // tshark measures from the oldest segment still waiting for its ACK.
       const first = fwd.unacked?.[0];
-      if (first) flags.rto = { ns: nsSub(seg.tsNs, first.tsNs), frame: first.frame };
+      if (first) rto = { ns: nsSub(seg.tsNs, first.tsNs), frame: first.frame };
+      if (seglen > 0 && revLastAck !== undefined && !seqGt((seq + seglen) >>> 0, revLastAck)) bits |= Af.Spurious;
     }
-    if (flags.retransmission && seglen > 0 && revLastAck !== undefined && !seqGt((seq + seglen) >>> 0, revLastAck)) flags.spurious = true;
   }
   if (seglen > 0 && fwdNext !== undefined && seqLt(seq, fwdNext)) {
     const seen = seqDiff(fwdNext, seq);
@@ -318,7 +360,6 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   }
 
   // What this segment acknowledges.
-  let acksFrame: number | undefined;
   let acked: Unacked | undefined;
   if (ackFlag) {
     const list = rev.unacked;
@@ -341,23 +382,25 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   }
 
   // Advance this flow.
+  const spurious = (bits & Af.Spurious) !== 0;
   const segEnd = (seq + seglen + (syn ? 1 : 0) + ((seg.flags & Th.FIN) ? 1 : 0)) >>> 0;
-  if (occupies && (fwd.nextSeq === undefined || seqGt(segEnd, fwd.nextSeq))) {
-    fwd.nextSeq = segEnd;
+  let nextSeq = fwdNext;
+  if (occupies && (nextSeq === undefined || seqGt(segEnd, nextSeq))) {
+    fwd.nextSeq = nextSeq = segEnd;
     fwd.nextSeqNs = seg.tsNs;
     addUnacked(fwd, { frame: seg.frame, seq, nextSeq: segEnd, tsNs: seg.tsNs });
-  } else if ((flags.keepAlive || flags.spurious) && seglen > 0) {
+  } else if ((keepAlive || spurious) && seglen > 0) {
     addUnacked(fwd, { frame: seg.frame, seq, nextSeq: segEnd, tsNs: seg.tsNs });
-  } else if (fwd.nextSeq === undefined) {
-    fwd.nextSeq = seq;
+  } else if (nextSeq === undefined) {
+    fwd.nextSeq = nextSeq = seq;
   }
   if (ackFlag) {
     fwd.lastAck = ack;
     fwd.lastAckNs = seg.tsNs;
-    fwd.keepAliveAckBias = flags.keepAliveAck ? 1 : 0;
+    fwd.keepAliveAckBias = keepAliveAck ? 1 : 0;
   }
   fwd.window = seg.window;
-  fwd.lastKeepAlive = flags.keepAlive === true;
+  fwd.lastKeepAlive = keepAlive;
 
   // Handshake and initial RTT.
   if (syn && !ackFlag) {
@@ -394,20 +437,17 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   let bytesInFlight: number | undefined;
   let pushBytes: number | undefined;
   if (seglen > 0 && fwd.validBif) {
-    if (fwd.nextSeq !== undefined) {
-      const acked = rev.lastAck ?? fwd.firstSeq!;
-      // After an ACK to a keep-alive, tshark counts one byte fewer in flight until the next ACK.
-      const inFlight = seqDiff(fwd.nextSeq, acked) - ((seg.flags & Th.FIN) ? 1 : 0) - rev.keepAliveAckBias;
-      if (inFlight > 0 && inFlight < 0x40000000) bytesInFlight = inFlight;
-      if (flags.keepAlive || flags.spurious) bytesInFlight = seglen;
-    }
-    fwd.pushBytes += seglen;
+    // The other side's lastAck is not written by this segment (only this side's is).
+    const ackedUpTo = revLastAck ?? firstSeq;
+    // After an ACK to a keep-alive, tshark counts one byte fewer in flight until the next ACK.
+    const inFlight = seqDiff(nextSeq!, ackedUpTo) - ((seg.flags & Th.FIN) ? 1 : 0) - rev.keepAliveAckBias;
+    if (inFlight > 0 && inFlight < 0x40000000) bytesInFlight = inFlight;
+    if (keepAlive || spurious) bytesInFlight = seglen;
+    fwd.pushBytes = pushBytes = fwd.pushBytes + seglen;
   }
-  if (seglen > 0 && fwd.validBif) pushBytes = fwd.pushBytes;
   if (seg.flags & Th.PSH) fwd.pushBytes = 0;
 
-  const base = fwd.base;
-  const ackBase = rev.base ?? 0;
+  const ackBase = revBase ?? 0;
   // Every field present from the start (undefined when absent): one object shape for all segments.
   return {
     stream: conv.index,
@@ -422,7 +462,7 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
     firstFrame: conv.firstFrame,
     prevFrame,
     winScale: fwd.winScale,
-    flags,
+    flags: segmentFlags(bits, rto, dupAck),
     acksFrame: acked?.frame,
     ackRttNs: acked === undefined ? undefined : nsSub(seg.tsNs, acked.tsNs),
     iRttNs: conv.iRttNs,

@@ -13,7 +13,7 @@ import { fitUint, type FrameTimes, type UintColumn } from '../frame-store.js';
 import type { Ns } from '../ns.js';
 import type { Dissector } from '../registry.js';
 import type { SourcePart } from '../tvb.js';
-import type { AnalysisFlags, SegmentAnalysis } from './tcp-analysis.js';
+import { flagsOf, type AnalysisFlags, type SegmentAnalysis } from './tcp-analysis.js';
 import type { PayloadPlan, Step } from './tcp-stream.js';
 
 /** What tcp.ts memoises for a frame: the analysis and what was done with the payload. */
@@ -38,19 +38,13 @@ const PRESENT = 1;
 const DIRECTION = 2;
 const COMPLETENESS_SHIFT = 2; // 6 bits
 const WINSCALE_SHIFT = 8; // 5 bits: winScale + 2
-const FLAGS_SHIFT = 13; // 11 bits, FLAG_NAMES order
+const FLAGS_SHIFT = 13; // 11 bits, tcp-analysis.ts's Af
 const DUPLICATE_DATA = 1 << 24;
 const FIN_SHIFT = 25; // 2 bits: 1 active, 2 passive
 /** relSeq and ackBase are not the flows' bases applied to the header: they are in `odd*`. */
 const ODD_BASES = 1 << 27;
 /** The other direction's base was not known yet (ackBase 0). */
 const NO_ACK_BASE = 1 << 28;
-
-/** The boolean analysis flags a column can hold, in bit order. */
-const FLAG_NAMES = [
-  'retransmission', 'spurious', 'outOfOrder', 'fastRetransmission', 'reusedPorts', 'lostSegment', 'ackLostSegment',
-  'windowUpdate', 'keepAlive', 'keepAliveAck', 'zeroWindow',
-] as const satisfies readonly (keyof AnalysisFlags)[];
 
 // Payload plan codes (low 3 bits of `plan`; the dissector's index above them).
 const PLAN_NONE = 0;
@@ -70,9 +64,8 @@ const FAR = 0xffff;
 /** Dissector indexes a plan code has room for. */
 const MAX_DISSECTORS = 1 << 13;
 const INITIAL = 1024;
-/** Shared empty plan and flags for decoded records: read, never written. */
+/** Shared empty plan for decoded records: read, never written. */
 const NO_STEPS: PayloadPlan = Object.freeze({ steps: Object.freeze([]) as unknown as Step[] });
-const flagsByBits: (AnalysisFlags | undefined)[] = [];
 
 export class TcpFrames {
   private bits = new Uint32Array(INITIAL);
@@ -251,7 +244,7 @@ export class TcpFrames {
     if (a.winScale < -2 || a.winScale > 29 || a.completeness > 63 || a.completeness < 0) return undefined;
     if (this.firstFrames[a.stream] !== a.firstFrame) return undefined;
     let bits = PRESENT | (a.direction ? DIRECTION : 0) | (a.completeness << COMPLETENESS_SHIFT) | ((a.winScale + 2) << WINSCALE_SHIFT);
-    // One test per flag, in FLAG_NAMES order (a loop over the names would look each up by string).
+    // One test per flag, in Af order (a loop over the names would look each up by string).
     const set = (f.retransmission ? 1 : 0) | (f.spurious ? 2 : 0) | (f.outOfOrder ? 4 : 0) | (f.fastRetransmission ? 8 : 0) |
       (f.reusedPorts ? 16 : 0) | (f.lostSegment ? 32 : 0) | (f.ackLostSegment ? 64 : 0) | (f.windowUpdate ? 128 : 0) |
       (f.keepAlive ? 256 : 0) | (f.keepAliveAck ? 512 : 0) | (f.zeroWindow ? 1024 : 0);
@@ -411,17 +404,6 @@ export class TcpFrames {
     this.pushBytes = fitUint(this.pushBytes, size, 0);
     this.plan = fitUint(this.plan, size, 0);
   }
-}
-
-/** The flags object for a bit pattern: one shared, frozen object per pattern. */
-function flagsOf(bits: number): AnalysisFlags {
-  let f = flagsByBits[bits];
-  if (f === undefined) {
-    const o: AnalysisFlags = {};
-    for (let i = 0; i < FLAG_NAMES.length; i++) if (bits & (1 << i)) o[FLAG_NAMES[i]!] = true;
-    flagsByBits[bits] = f = Object.freeze(o);
-  }
-  return f;
 }
 
 /**

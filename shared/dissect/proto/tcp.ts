@@ -377,21 +377,20 @@ function segmentInfo(
 
 function analysisPrefix(a: SegmentAnalysis): string {
   const f = a.flags;
-  // tshark prepends each one in turn, so the last checked ends up first.
+  // tshark prepends each one in turn, so the last checked ends up first (no helper closure: this runs per segment).
   let p = '';
-  const pre = (s: string) => { p = s + p; };
-  if (f.fastRetransmission) pre('[TCP Fast Retransmission] ');
-  else if (f.spurious) pre('[TCP Spurious Retransmission] ');
-  else if (f.retransmission) pre('[TCP Retransmission] ');
-  if (f.outOfOrder) pre('[TCP Out-Of-Order] ');
-  if (f.lostSegment) pre('[TCP Previous segment not captured] ');
-  if (f.ackLostSegment) pre('[TCP ACKed unseen segment] ');
-  if (f.windowUpdate) pre('[TCP Window Update] ');
-  if (f.keepAlive) pre('[TCP Keep-Alive] ');
-  if (f.keepAliveAck) pre('[TCP Keep-Alive ACK] ');
-  if (f.dupAck) pre(`[TCP Dup ACK ${f.dupAck.frame}#${f.dupAck.num}] `);
-  if (f.zeroWindow) pre('[TCP ZeroWindow] ');
-  if (f.reusedPorts) pre('[TCP Port numbers reused] ');
+  if (f.fastRetransmission) p = '[TCP Fast Retransmission] ';
+  else if (f.spurious) p = '[TCP Spurious Retransmission] ';
+  else if (f.retransmission) p = '[TCP Retransmission] ';
+  if (f.outOfOrder) p = '[TCP Out-Of-Order] ' + p;
+  if (f.lostSegment) p = '[TCP Previous segment not captured] ' + p;
+  if (f.ackLostSegment) p = '[TCP ACKed unseen segment] ' + p;
+  if (f.windowUpdate) p = '[TCP Window Update] ' + p;
+  if (f.keepAlive) p = '[TCP Keep-Alive] ' + p;
+  if (f.keepAliveAck) p = '[TCP Keep-Alive ACK] ' + p;
+  if (f.dupAck) p = `[TCP Dup ACK ${f.dupAck.frame}#${f.dupAck.num}] ` + p;
+  if (f.zeroWindow) p = '[TCP ZeroWindow] ' + p;
+  if (f.reusedPorts) p = '[TCP Port numbers reused] ' + p;
   return p;
 }
 
