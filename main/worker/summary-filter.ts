@@ -1,14 +1,14 @@
 /**
  * Display filters answered from the packet store, without reading the packet
  * from disk or dissecting it: the first pass stored each packet's summary
- * facts (protocol stack, frame number and length, and in the plain case its
- * IPv4 addresses, ports and TCP stream), which shared/filter/summary-facts.ts
- * turns into the items the filter reads. Any other packet is left to the
- * caller to dissect (test() returns undefined).
+ * facts (protocol stack, frame number and length, the items the dissectors
+ * noted, and in the plain case its IPv4 addresses, ports and TCP stream),
+ * which shared/filter/summary-facts.ts turns into the items the filter reads.
+ * Any other packet is left to the caller to dissect (test() returns undefined).
  */
 import type { Registry } from '../../shared/dissect/registry.js';
 import type { CompiledFilter } from '../../shared/filter/index.js';
-import { FactFilter, type Fact, type FactPlan, type ItemsPlan } from '../../shared/filter/summary-facts.js';
+import { FactFilter, notedOf, type Fact, type FactPlan, type ItemsPlan } from '../../shared/filter/summary-facts.js';
 import { NO_STACK, type PacketStore } from './packet-store.js';
 
 /** Reads one stored value of packet i; -1 when the store cannot say. */
@@ -41,7 +41,7 @@ class StoredValues {
   }
 }
 
-/** Where the store keeps each fact (the Known bits are its flags: PacketFlag.Ipv4Known, PortsKnown). */
+/** Where the store keeps each fact (the Known bits are its flags: PacketFlag.Ipv4Known, PortsKnown, Noted). */
 const COLUMNS: Readonly<Record<Fact, Column>> = {
   number: (_s, i) => i + 1,
   len: (s, i) => s.store.length[i]!,
@@ -50,6 +50,7 @@ const COLUMNS: Readonly<Record<Fact, Column>> = {
   srcPort: (s, i) => s.store.srcPort(i),
   dstPort: (s, i) => s.store.dstPort(i),
   tcpStream: (s, i) => s.store.tcpStreamOf(i),
+  noted: (s, i) => notedOf(s.store.flagsOf(i)),
 };
 
 export class SummaryFilter {
@@ -74,13 +75,13 @@ export class SummaryFilter {
   /** Whether packet i (0-based, indexed) passes, from the store alone; undefined when it must be dissected. */
   test(i: number): boolean | undefined {
     if (!this.useful) return undefined;
-    const stack = this.store.stack[i]!;
+    const stack = this.store.stackOf(i);
     if (stack === NO_STACK) return undefined;
     const plan = (this.plans[stack] ??= this.facts.plan(this.store.stacks.values[stack]!));
     switch (plan.kind) {
       case 'tree': return undefined;
       case 'constant': return plan.passes;
-      case 'facts': return (this.store.flags[i]! & plan.need) === plan.need ? this.fromColumns(plan, i) : undefined;
+      case 'facts': return (this.store.flagsOf(i) & plan.need) === plan.need ? this.fromColumns(plan, i) : undefined;
     }
   }
 

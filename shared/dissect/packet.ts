@@ -7,6 +7,7 @@
 import { Columns } from './columns.js';
 import { addExpert, GROUPS, hfWs, Severity } from './expert.js';
 import type { FrameMemos, FrameTimes } from './frame-store.js';
+import { Noted } from './noted.js';
 import type { Dissector, ProtocolDef, Registry } from './registry.js';
 import type { Tree } from './tree.js';
 import { BoundsError, makeTvb, MalformedError, type SourcePart, type Tvb } from './tvb.js';
@@ -59,23 +60,36 @@ export interface DataSource {
  * Asked for on every packet: give `init` as a function defined once, not an arrow made per call.
  */
 export class SessionState {
-  private readonly bags = new Map<string, unknown>();
+  /**
+   * Keys and their state side by side: a capture has a dozen keys at most, and several are asked
+   * for on every packet, so a scan comparing the (interned) key strings beats hashing into a Map.
+   */
+  private readonly keys: string[] = [];
+  private readonly values: unknown[] = [];
+
   get<T>(key: string, init: () => T): T {
-    let v = this.bags.get(key) as T | undefined;
+    let v = this.find<T>(key);
     if (v === undefined) {
       v = init();
-      this.bags.set(key, v);
+      this.set(key, v);
     }
     return v;
   }
 
   /** The state under `key`, if any (for state whose making needs arguments; see set). */
   find<T>(key: string): T | undefined {
-    return this.bags.get(key) as T | undefined;
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.values[i] as T;
   }
 
   set<T>(key: string, value: T): void {
-    this.bags.set(key, value);
+    const i = this.keys.indexOf(key);
+    if (i >= 0) {
+      this.values[i] = value;
+      return;
+    }
+    this.keys.push(key);
+    this.values.push(value);
   }
 }
 
@@ -118,6 +132,14 @@ export class PacketContext {
   ipProto = -1;
   /** Set once a layer was found malformed. */
   malformed = false;
+  /** Noted bits (noted.ts): items this frame's full tree has, known without one. */
+  noted = 0;
+
+  /** Say that the full tree has an item of a Noted kind (called with or without a tree). */
+  note(item: number): void {
+    if (this.noted & item) this.noted |= Noted.Repeated;
+    this.noted |= item;
+  }
   /**
    * Per-packet state IP shares with the layers above (Wireshark's pinfo->flags.in_error_pkt and
    * pinfo->fragmented); read through ipv4.ts `ipFlags`.

@@ -1,38 +1,54 @@
 /**
  * Display filters answered from a packet's summary facts instead of its tree:
- * its protocol stack (frame.protocols), frame number and length, and, in the
- * plain case of one network and one transport layer, its IPv4 addresses,
- * ports and TCP stream. A filter that reads only those, or fields of protocols
- * the packet does not carry, is evaluated on items made from the facts, by
- * the filter's own code, so the answer is the one the full tree would give.
+ * its protocol stack (frame.protocols), frame number and length, the items
+ * the dissectors noted (shared/dissect/noted.ts: HTTP requests and responses),
+ * and, in the plain case of one network and one transport layer, its IPv4
+ * addresses, ports and TCP stream. A filter that reads only those, or fields
+ * of protocols the packet does not carry, is evaluated on items made from the
+ * facts, by the filter's own code, so the answer is the one the full tree would give.
  *
  * Where the facts come from is the caller's: the worker's packet store
  * (main/worker/summary-filter.ts) or, in `paquet read -Y`, what the engine
- * returns without a tree (factsOf). What this relies on is in
- * protocol-stack.ts, checked over every shared capture by
- * test/worker/summary-filter.test.ts and test/cli/fact-filter.test.ts.
+ * returns without a tree (factOf). What this relies on is in
+ * protocol-stack.ts and shared/dissect/noted.ts, checked over every shared capture by
+ * test/worker/summary-filter.test.ts and test/cli/filter-pass.test.ts.
  */
 import type { Dissected } from '../dissect/engine.js';
 import type { FieldDef } from '../dissect/field.js';
+import { Noted, NOTED_FIELDS } from '../dissect/noted.js';
 import type { Registry } from '../dissect/registry.js';
 import { TreeNode } from '../dissect/tree.js';
 import { tcpAnalysis } from '../view/row-color.js';
 import { protocolOf, type CompiledFilter } from './compile.js';
 import { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH } from './protocol-stack.js';
 
-/** A value the facts hold for a packet (a number; negative when it cannot be told). */
-export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream';
+/**
+ * A value the facts hold for a packet (a number; negative when it cannot be told).
+ * `noted`: the packet's Noted bits.
+ */
+export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'noted';
+
+/** Where the Noted bits sit among the Known bits. */
+const NOTED_SHIFT = 5;
 
 /**
- * Which addressing facts stand for the packet's items (the worker's PacketFlag
- * stores these bits): only in the plain case, see knownFacts.
+ * Which addressing facts stand for the packet's items (only in the plain case),
+ * and the items the dissectors noted: see knownFacts. The worker's PacketFlag
+ * stores these bits, in one byte.
  */
 export const Known = {
   /** One IPv4 header, whose addresses are the Source and Destination columns. */
   Ipv4: 8,
   /** One TCP or UDP header, whose ports (and TCP stream) the context holds. */
   Ports: 16,
+  /** The packet's Noted bits: the three high bits of the byte (shared/dissect/noted.ts has no room for more). */
+  Noted: (Noted.HttpRequest | Noted.HttpResponse | Noted.Repeated) << NOTED_SHIFT,
 } as const;
+
+/** The Noted bits among a packet's Known bits. */
+export function notedOf(known: number): number {
+  return (known & Known.Noted) >> NOTED_SHIFT;
+}
 
 /** A field whose items the facts can stand for. */
 interface FactField {
@@ -82,11 +98,21 @@ export interface ItemsPlan {
   readonly protocolItems: readonly TreeNode[];
   /** One reusable item per fact value, whose value is set for each packet from facts[fact]. */
   readonly items: readonly { readonly node: TreeNode; readonly fact: number }[];
+  /** Items of NOTED_FIELDS, there when the packet's Noted bits (facts[fact]) have `bit`. */
+  readonly noted: readonly NotedItem[];
+  /** The filter counts noted items (reads more than their presence): a Repeated bit leaves the packet to the tree. */
+  readonly countsNoted: boolean;
   /**
    * Answers already worked out, by the facts' values (a map per fact, nested): most
    * packets repeat a few address pairs and ports. Null when a fact never repeats (frame.number).
    */
   readonly memo: Memo | null;
+}
+
+interface NotedItem {
+  readonly node: TreeNode;
+  readonly bit: number;
+  readonly fact: number;
 }
 
 type Memo = Map<number, Memo | boolean>;
@@ -124,18 +150,29 @@ export class FactFilter {
     const protocolItems: TreeNode[] = [];
     const facts: Fact[] = [];
     const items: { node: TreeNode; fact: number }[] = [];
+    const noted: NotedItem[] = [];
+    let countsNoted = false;
     let need = 0;
+    const factIndex = (fact: Fact): number => {
+      if (!facts.includes(fact)) facts.push(fact);
+      return facts.indexOf(fact);
+    };
     for (const name of this.filter.fields) {
+      const bit = NOTED_FIELDS[name];
+      if (bit !== undefined) {
+        // Absent protocol: no item, whatever the bits say (they say so too).
+        if (absent(protocolOf(name, this.registry))) continue;
+        noted.push({ node: new TreeNode(this.def(name), 0, 0, 0, true), bit, fact: factIndex('noted') });
+        countsNoted ||= this.filter.valueFields.has(name);
+        continue;
+      }
       const field = FACT_FIELDS[name];
       if (field) {
         if (field.protocol !== null && absent(field.protocol)) continue;
         if (field.protocol !== null && !stack.has(field.protocol)) return TREE;
         need |= field.need;
         const def = this.def(name);
-        for (const fact of field.values) {
-          if (!facts.includes(fact)) facts.push(fact);
-          items.push({ node: new TreeNode(def, 0, 0, field.length, null), fact: facts.indexOf(fact) });
-        }
+        for (const fact of field.values) items.push({ node: new TreeNode(def, 0, 0, field.length, null), fact: factIndex(fact) });
         continue;
       }
       const def = this.registry.field(name);
@@ -152,12 +189,15 @@ export class FactFilter {
       // Fields of a protocol the packet does not carry have no items; any other needs the tree.
       if (FIELDS_ALSO_ELSEWHERE.has(name) || !absent(protocolOf(name, this.registry))) return TREE;
     }
-    if (items.length === 0) return { kind: 'constant', passes: this.filter.matchesItems(protocolItems, NO_SOURCES) };
-    return { kind: 'facts', need, facts, protocolItems, items, memo: facts.includes('number') ? null : new Map() };
+    if (facts.length === 0) return { kind: 'constant', passes: this.filter.matchesItems(protocolItems, NO_SOURCES) };
+    return { kind: 'facts', need, facts, protocolItems, items, noted, countsNoted, memo: facts.includes('number') ? null : new Map() };
   }
 
-  /** Whether a packet of the plan passes, given the values of plan.facts in order (none negative). */
-  answer(plan: ItemsPlan, row: readonly number[]): boolean {
+  /**
+   * Whether a packet of the plan passes, given the values of plan.facts in order (none negative);
+   * undefined when the facts cannot tell (a count of repeated noted items).
+   */
+  answer(plan: ItemsPlan, row: readonly number[]): boolean | undefined {
     const last = plan.facts.length - 1;
     // The answer depends on the stack (this plan) and these values only.
     let memo = plan.memo;
@@ -177,6 +217,13 @@ export class FactFilter {
       node.value = row[fact]!;
       items.push(node);
     }
+    for (const { node, bit, fact } of plan.noted) {
+      const bits = row[fact]!;
+      if ((bits & bit) === 0) continue;
+      // One item, or several whose number only the tree knows (their values are all `true`).
+      if (plan.countsNoted && (bits & Noted.Repeated) !== 0) return undefined;
+      items.push(node);
+    }
     const passes = this.filter.matchesItems(items, NO_SOURCES);
     if (memo && this.memoized < MEMO_LIMIT) {
       memo.set(row[last]!, passes);
@@ -191,11 +238,11 @@ export class FactFilter {
 }
 
 /**
- * Which of the packet's addressing facts stand for its items (Known bits):
+ * The packet's Known bits: which of its addressing facts stand for its items,
  * only in the plain case of one network layer and one transport layer, where
- * the dissectors' context holds the values their tree items have. Anything
- * else (tunnels, ICMP quoting an inner header, a header cut short) is left to
- * the tree.
+ * the dissectors' context holds the values their tree items have (anything
+ * else, tunnels, ICMP quoting an inner header, a header cut short, is left to
+ * the tree); and the items the dissectors noted.
  */
 export function knownFacts(d: Dissected): number {
   let ip = 0, ipv6 = 0, transport = 0, icmp = 0;
@@ -210,7 +257,7 @@ export function knownFacts(d: Dissected): number {
   if (ip === 1 && ipv6 === 0 && ctx.netSrc !== '' && d.src === ctx.netSrc && d.dst === ctx.netDst) known |= Known.Ipv4;
   // TCP and UDP set the context's ports; a zero pair means the layer stopped before they were stored.
   if (ip + ipv6 === 1 && transport === 1 && icmp === 0 && (ctx.srcPort !== 0 || ctx.dstPort !== 0)) known |= Known.Ports;
-  return known;
+  return known | (ctx.noted << NOTED_SHIFT);
 }
 
 /** A fact of a packet the engine dissected (with or without a tree); negative when it cannot be told. */
@@ -224,5 +271,6 @@ export function factOf(d: Dissected, fact: Fact): number {
     case 'srcPort': return d.ctx.srcPort;
     case 'dstPort': return d.ctx.dstPort;
     case 'tcpStream': return tcpAnalysis(d)?.stream ?? -1;
+    case 'noted': return d.ctx.noted;
   }
 }

@@ -3,9 +3,10 @@
  * without a tree, rewinding to pruned trees at the first packet the facts cannot
  * answer: every packet of every shared capture must get the full tree's answer,
  * for filters on protocols, frame numbers and lengths, addresses, ports and
- * streams (fixed ones and ones with values taken from each capture).
+ * streams (fixed ones and ones with values taken from each capture), and HTTP
+ * requests and responses, which never need a rewind unless counted.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Dissected } from '../../shared/dissect/engine.js';
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
@@ -15,6 +16,7 @@ import { fieldText } from '../../shared/format/field-text.js';
 import { openCaptureStream } from '../../main/cli/capture-stream.js';
 import { FilterPass } from '../../main/cli/filter-pass.js';
 import { dissectFile } from '../support/dissect-file.js';
+import { hardHttpCapture } from '../support/hard-http.js';
 import { corpusFiles } from '../worker/corpus.js';
 
 const registry = defaultRegistry();
@@ -23,7 +25,11 @@ const FILTERS = [
   'tcp.port == 80', 'ip.addr == 127.0.0.1', 'udp', 'tcp && !http', 'frame.len > 100', 'ip.src != 10.0.0.1 && tcp.dstport in {80 443}',
   'websocket', 'dns', 'udp.port == 53', 'tcp.stream == 1', 'tcp.port != 80', 'count(ip.addr) == 2', 'len(udp.port) == 2',
   'frame.number in {2..4} || icmp', 'http.request.method == "GET"', 'ip.src#1 == 10.0.0.1', '!ip', 'udp.srcport > 1024 && ip.dst != 1.2.3.4',
+  'http.request and tcp.port == 80', 'http.response && frame.len > 200', 'count(http.request) == 1', 'count(http.response) > 1',
 ];
+
+/** Filters on the noted HTTP items' presence alone: the facts answer them on every capture, without a rewind. */
+const NEVER_REWOUND = ['http.request', 'http.response', '!http.request', 'http.request or http.response'];
 
 function compile(text: string): CompiledFilter {
   const r = compileFilter(text, registry);
@@ -65,7 +71,9 @@ describe('paquet read -Y from summary facts', () => {
   it('keeps the packets the full tree keeps, over every shared capture', async () => {
     const problems: string[] = [];
     let compared = 0, files = 0, rewound = 0, withoutRewind = 0;
-    for (const path of corpusFiles()) {
+    const hard = hardHttpCapture();
+    onTestFinished(() => hard.remove());
+    for (const path of [...corpusFiles(), hard.path]) {
       let full: Dissected[];
       try {
         full = dissectFile(path).packets;
@@ -73,13 +81,14 @@ describe('paquet read -Y from summary facts', () => {
         continue;
       }
       files++;
-      const name = path.split('/shared/')[1];
-      for (const text of [...FILTERS, ...filtersFrom(full[0])]) {
+      const name = path.split('/shared/')[1] ?? path;
+      for (const text of [...FILTERS, ...NEVER_REWOUND, ...filtersFrom(full[0])]) {
         const filter = compile(text);
         const got = await kept(path, filter);
         expect(got.passes.length, name).toBe(full.length);
         if (got.rewound) rewound++;
         else withoutRewind++;
+        if (got.rewound && NEVER_REWOUND.includes(text)) problems.push(`${name}: "${text}" rewound`);
         full.forEach((p, i) => {
           compared++;
           const want = filter.matches(p);

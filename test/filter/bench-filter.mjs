@@ -5,7 +5,8 @@
  * and how many packets it kept. Run it on a build, not the sources:
  *   node test/filter/bench-filter.mjs DIST_DIR FILE [FILTER...]
  * (DIST_DIR: the output of `tsc -p tsconfig.json --outDir DIST_DIR`, kept
- * inside the repository so its imports of node_modules resolve.)
+ * inside the repository so its imports of node_modules resolve, or anywhere
+ * with a node_modules symlink to the repository's in it.)
  * One JSON line per filter on stdout.
  */
 import { join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ if (!distDir || !file) {
 }
 const FILTERS = given.length > 0 ? given : [
   'tcp.port == 80', 'ip.addr == 10.0.0.0/8', 'websocket', 'http.request.method == "GET"', 'frame.len > 1000',
+  'http.request', 'http.response', 'http.request and tcp.port == 80',
 ];
 const dist = (p) => pathToFileURL(join(resolve(distDir), p)).href;
 const { DecoderService } = await import(dist('main/worker/decoder-service.js'));

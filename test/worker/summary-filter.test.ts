@@ -3,22 +3,27 @@
  * must give the full tree's answer for every packet they answer: checked over
  * every shared capture, for the golden filters of test/filter/cases.json, every
  * protocol name, and filters on the stored fields (addresses, ports, lengths,
- * frame numbers, TCP streams) with values taken from the captures. Also checked:
- * the facts the store relies on (protocol items follow frame.protocols; the
- * stored addresses and ports are the items' values).
+ * frame numbers, TCP streams, HTTP requests and responses) with values taken
+ * from the captures. Also checked: the facts the store relies on (protocol
+ * items follow frame.protocols; the stored addresses and ports are the items'
+ * values; the Noted bits say which HTTP message items the tree has), and a
+ * made-up capture of HTTP's hard cases (split, pipelined, upgraded, on an odd port).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dissected } from '../../shared/dissect/engine.js';
+import { Noted, NOTED_FIELDS } from '../../shared/dissect/noted.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { walk, type TreeNode } from '../../shared/dissect/tree.js';
 import {
   compileFilter, FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH, protocolOf, type CompiledFilter,
 } from '../../shared/filter/index.js';
+import { notedOf } from '../../shared/filter/summary-facts.js';
 import { PacketFlag } from '../../main/worker/packet-store.js';
 import { parseIpv4, SummaryFilter } from '../../main/worker/summary-filter.js';
 import { dissectFile } from '../support/dissect-file.js';
+import { hardHttpCapture } from '../support/hard-http.js';
 import { corpusFiles, indexCapture, type IndexedCapture } from './corpus.js';
 
 const registry = defaultRegistry();
@@ -60,7 +65,7 @@ describe('what the store relies on', () => {
     const differences: string[] = [];
     for (const { name, cap, full } of captures) {
       full.forEach((p, i) => {
-        const stored = cap.store.stacks.values[cap.store.stack[i]!];
+        const stored = cap.store.stacks.values[cap.store.stackOf(i)];
         if (stored !== p.protocols) differences.push(`${name} #${i + 1}: stored ${stored}, tree ${p.protocols}`);
       });
     }
@@ -77,7 +82,7 @@ describe('what the store relies on', () => {
     for (const { name, cap, full } of captures) {
       for (const p of full) {
         // The stack the store holds (from the first pass) against the items of the tree the worker would dissect.
-        const stack = new Set(cap.store.stacks.values[cap.store.stack[p.num - 1]!]!.split(':'));
+        const stack = new Set(cap.store.stacks.values[cap.store.stackOf(p.num - 1)]!.split(':'));
         const items = new Set<string>();
         for (const n of walk(p.tree ?? [])) {
           checked++;
@@ -111,7 +116,7 @@ describe('what the store relies on', () => {
           const got = values(p, abbrev);
           if (JSON.stringify(got) !== JSON.stringify([...expected].sort())) problems.add(`${where}: ${abbrev} ${JSON.stringify(got)}, stored ${JSON.stringify(expected)}`);
         };
-        if (s.flags[i]! & PacketFlag.Ipv4Known) {
+        if (s.flagsOf(i) & PacketFlag.Ipv4Known) {
           const src = parseIpv4(s.addresses.values[s.src[i]!]!);
           const dst = parseIpv4(s.addresses.values[s.dst[i]!]!);
           if (src >= 0 && dst >= 0) {
@@ -121,7 +126,7 @@ describe('what the store relies on', () => {
             check('ip.addr', [src, dst]);
           }
         }
-        if (s.flags[i]! & PacketFlag.PortsKnown) {
+        if (s.flagsOf(i) & PacketFlag.PortsKnown) {
           ports++;
           const t = p.protocols.split(':').includes('tcp') ? 'tcp' : 'udp';
           check(`${t}.srcport`, [s.srcPort(i)]);
@@ -134,6 +139,30 @@ describe('what the store relies on', () => {
     expect(problems.list).toEqual([]);
     expect(ipv4).toBeGreaterThan(3000);
     expect(ports).toBeGreaterThan(3000);
+  });
+
+  it('keeps Noted bits exactly where the tree has the noted items, and Repeated where one has several', () => {
+    const problems = new Problems();
+    const packets = new Map<string, number>();
+    for (const { name, cap, full } of captures) {
+      full.forEach((p, i) => {
+        const bits = notedOf(cap.store.flagsOf(i));
+        let several = false;
+        for (const [field, bit] of Object.entries(NOTED_FIELDS)) {
+          const items = values(p, field).length;
+          if ((items > 0) !== ((bits & bit) !== 0)) problems.add(`${name} #${i + 1}: ${items} ${field} items, noted bits ${bits}`);
+          if (items > 0) packets.set(field, (packets.get(field) ?? 0) + 1);
+          several ||= items > 1;
+        }
+        if (several !== ((bits & Noted.Repeated) !== 0)) problems.add(`${name} #${i + 1}: several noted items ${several}, noted bits ${bits}`);
+        if (several) packets.set('several', (packets.get('several') ?? 0) + 1);
+      });
+    }
+    expect(problems.list).toEqual([]);
+    expect(packets.get('http.request')).toBeGreaterThan(150);
+    expect(packets.get('http.response')).toBeGreaterThan(130);
+    // Pipelined messages: the shared captures have a few frames with several.
+    expect(packets.get('several')).toBeGreaterThan(0);
   });
 });
 
@@ -153,8 +182,17 @@ function commonFilters(): string[] {
     'tcp && !http', 'ip || ipv6', 'frame', 'http.request.method == "GET"', 'dns.qry.name contains "a"', 'websocket.opcode == 1 || udp',
     'tcp.len > 0', 'frame.len > 100 and tcp.port == 7272', 'ip.addr == 10.0.0.0/8 or frame.number < 3', 'string(tcp.srcport) == "80"',
     'max(tcp.srcport, tcp.dstport) > 1000', 'tcp.srcport + 1 == tcp.dstport', 'ip.src#1 == 127.0.0.1', 'frame.len > ip.len',
+    ...HTTP_FILTERS,
   ])];
 }
+
+/** Filters on the noted HTTP items, alone and with other facts (counts too: a Repeated bit then needs the tree). */
+const HTTP_FILTERS = [
+  'http.request', 'http.response', '!http.request', 'http.request and tcp.port == 80', 'http.request or http.response',
+  'http.response && !http.request', 'http.request || udp', 'not http.response and tcp', 'http.request && frame.len > 300',
+  'http.response and ip.src == 127.0.0.1', 'count(http.request) == 1', 'count(http.request) > 1', 'count(http.response) == 2',
+  'http.request == 1', 'len(http.response) == 0', 'http.request && http.request.method == "GET"', 'http && !http.request && !http.response',
+];
 
 /** Filters on values the capture's own packets hold, so that some packets pass. */
 function captureFilters({ cap, full }: IndexedCapture): string[] {
@@ -163,11 +201,11 @@ function captureFilters({ cap, full }: IndexedCapture): string[] {
   for (const i of [0, Math.floor(full.length / 2), full.length - 1]) {
     if (i < 0 || i >= full.length) continue;
     out.push(`frame.len == ${s.length[i]}`, `frame.number == ${i + 1}`);
-    if (s.flags[i]! & PacketFlag.Ipv4Known) {
+    if (s.flagsOf(i) & PacketFlag.Ipv4Known) {
       const a = s.addresses.values[s.src[i]!]!;
       out.push(`ip.src == ${a}`, `ip.addr == ${a}`, `ip.dst != ${a}`, `ip.addr == ${a}/24 && frame.len > ${s.length[i]! - 1}`);
     }
-    if (s.flags[i]! & PacketFlag.PortsKnown) {
+    if (s.flagsOf(i) & PacketFlag.PortsKnown) {
       out.push(`tcp.port == ${s.srcPort(i)}`, `udp.port == ${s.dstPort(i)}`, `tcp.srcport == ${s.srcPort(i)} || udp.dstport == ${s.dstPort(i)}`);
       if (s.tcpStreamOf(i) >= 0) out.push(`tcp.stream == ${s.tcpStreamOf(i)}`);
     }
@@ -211,6 +249,11 @@ describe('filters answered from the store', () => {
     for (const text of ['tcp.port == 80', 'ip.addr == 10.0.0.0/8', 'websocket', 'frame.len > 1000', 'http.request.method == "GET"']) {
       expect(answeredBy.get(text) ?? 0, text).toBeGreaterThan(3000);
     }
+    // HTTP message items come from the Noted bits: every packet the store has a stack for (all but a few).
+    const packets = captures.reduce((n, c) => n + c.full.length, 0);
+    for (const text of ['http.request', 'http.response', '!http.request', 'http.request and tcp.port == 80', 'http.request or http.response']) {
+      expect(answeredBy.get(text) ?? 0, text).toBeGreaterThan(0.99 * packets);
+    }
     // Layers follow the tree's nesting: never answered from the store.
     expect(answeredBy.get('ip.src#1 == 127.0.0.1')).toBeUndefined();
   });
@@ -224,7 +267,8 @@ describe('filters answered from the store', () => {
       const summary = new SummaryFilter(chat.cap.store, r.filter, registry);
       return chat.full.filter((_, i) => summary.test(i) !== undefined).length;
     };
-    for (const text of ['tcp.port == 7272', 'ip.addr == 127.0.0.0/8', 'websocket', 'frame.len > 200', 'tcp.stream == 1 and websocket', '!udp']) {
+    for (const text of ['tcp.port == 7272', 'ip.addr == 127.0.0.0/8', 'websocket', 'frame.len > 200', 'tcp.stream == 1 and websocket', '!udp',
+      'http.request', 'http.response and tcp.stream == 1', 'count(http.request) == 1']) {
       expect(answered(text), text).toBe(chat.full.length);
     }
     // Values only the tree has: tcp.len, the WebSocket opcode, the frame's bytes.
@@ -233,6 +277,53 @@ describe('filters answered from the store', () => {
     expect(answered('frame contains "Upgrade"')).toBe(0);
     // HTTP is listed in the frames of the WebSocket connection it upgraded, which have no HTTP item.
     expect(answered('http')).toBe(chat.full.filter((p) => !p.protocols.includes('http')).length);
+  });
+});
+
+describe('HTTP messages noted by the dissector', () => {
+  let file: ReturnType<typeof hardHttpCapture> | undefined;
+  let hard: IndexedCapture;
+
+  beforeAll(async () => {
+    file = hardHttpCapture();
+    hard = (await indexCapture(file.path, registry))!;
+  });
+
+  afterAll(async () => {
+    await hard?.cap.close();
+    file?.remove();
+  });
+
+  it('has the hard cases the capture was made for', () => {
+    const count = (num: number, field: string): number => values(hard.full[num - 1]!, field).length;
+    // Split request: its item is in the frame that completes it, with the two pipelined after it.
+    expect([1, 2].map((n) => count(n, 'http.request'))).toEqual([0, 3]);
+    expect([3, 4, 5].map((n) => count(n, 'http.response'))).toEqual([2, 0, 1]);
+    expect(hard.full[6]!.protocols).toContain('websocket');
+    expect(count(7, 'http.response')).toBe(1);
+    // Upgraded: a WebSocket frame's text is not a request, though HTTP is listed.
+    expect(hard.full[7]!.protocols).toMatch(/http:websocket/);
+    expect(count(8, 'http.request')).toBe(0);
+    expect([9, 10].map((n) => count(n, 'http.request') + count(n, 'http.response'))).toEqual([1, 1]);
+  });
+
+  it('answers as the tree does, leaving to the tree only counts of repeated items', () => {
+    const answers = (text: string): (boolean | undefined)[] => {
+      const r = compileFilter(text, registry);
+      if (!r.ok) throw new Error(r.error.message);
+      const summary = new SummaryFilter(hard.cap.store, r.filter, registry);
+      return hard.full.map((p, i) => {
+        const quick = summary.test(i);
+        expect(quick === undefined || quick === r.filter.matches(p), `${text} #${i + 1}`).toBe(true);
+        return quick;
+      });
+    };
+    for (const text of HTTP_FILTERS) answers(text);
+    expect(answers('http.request')).toEqual([false, true, false, false, false, true, false, false, true, false]);
+    expect(answers('http.response && tcp.port == 80')).toEqual([false, false, true, false, true, false, true, false, false, false]);
+    // Frames 2 and 3 hold several requests and responses: how many, only the tree says.
+    expect(answers('count(http.request) == 1 || count(http.response) == 1').map((a) => a === undefined)).toEqual(
+      [false, true, true, false, false, false, false, false, false, false]);
   });
 });
 
