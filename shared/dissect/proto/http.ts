@@ -6,6 +6,7 @@
  */
 import { addExpert, GROUPS, hfWs, Severity } from '../expert.js';
 import { fields, type FieldDef } from '../field.js';
+import { Noted } from '../noted.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { FieldTable, Tree } from '../tree.js';
@@ -17,6 +18,7 @@ import { DESEGMENT_ONE_MORE_SEGMENT, DESEGMENT_UNTIL_FIN, isTcpPayload, setStrea
 import { noteWebSocketHandshake } from './websocket.js';
 import { dissectTextLines } from './websocket-text.js';
 import { CONTENT_CAP, decodeContent } from './http-content.js';
+import { HEADER, HeaderScan, lineEnd, withoutCr } from './http-headers.js';
 
 export const httpProto = protocol('http', 'HTTP', 'Hypertext Transfer Protocol');
 
@@ -128,11 +130,12 @@ interface StreamState {
   /**
    * The requests in order, `stride` values each in one flat array (most streams carry one
    * or two: one small array, not one per field): its frame (0 for one counted before its
-   * body arrived), its URI, and (stride 3) its time in nanoseconds since `epochSec`. When the
-   * dissection keeps every frame's time (ctx.times) a request's time is its frame's: stride 2.
+   * body arrived), its URI as sent, its Host header (undefined without one; the full URI is
+   * made from the two only when shown), and (stride 4) its time in nanoseconds since `epochSec`.
+   * When the dissection keeps every frame's time (ctx.times) a request's time is its frame's: stride 3.
    */
-  requests: (number | string | Ns)[] | undefined;
-  stride: 2 | 3;
+  requests: (number | string | Ns | undefined)[] | undefined;
+  stride: 3 | 4;
   /** Requests before this index were let go (see dropAnswered): `requests` starts with this one. */
   dropped: number;
   /** Indexes of HEAD requests (their responses have no body). */
@@ -151,8 +154,8 @@ interface StreamState {
 interface MessageMemo {
   requestNumber?: number;
   responseNumber?: number;
-  /** timeNs: undefined when the request's frame time gives it (ctx.times). */
-  request?: { frame: number; timeNs: Ns | undefined; uri: string };
+  /** A response's request, by its index in the stream (read with requestAt). */
+  request?: number;
   prevRequest?: number;
 }
 
@@ -162,7 +165,7 @@ function streamState(ctx: PacketContext, stream: number): StreamState {
   let s = m[stream];
   if (!s) {
     s = {
-      requests: undefined, stride: ctx.times ? 2 : 3, dropped: 0, headRequests: undefined, epochSec: undefined, responses: 0, sawMessage: false,
+      requests: undefined, stride: ctx.times ? 3 : 4, dropped: 0, headRequests: undefined, epochSec: undefined, responses: 0, sawMessage: false,
       websocketFrom: undefined, websocketHistory: undefined, upgradeRequested: false,
     };
     m[stream] = s;
@@ -198,17 +201,17 @@ function dropAnswered(ctx: PacketContext, st: StreamState): void {
   if (st.headRequests) for (const i of st.headRequests) if (i < keepFrom) st.headRequests.delete(i);
 }
 
-function addRequest(ctx: PacketContext, st: StreamState, frame: number, uri: string, method: string): void {
+function addRequest(ctx: PacketContext, st: StreamState, frame: number, uri: string, host: string | undefined, method: string): void {
   if (method === 'HEAD') (st.headRequests ??= new Set()).add(requestCount(st));
-  if (st.stride === 2) {
-    if (st.requests === undefined) st.requests = [frame, uri];
-    else st.requests.push(frame, uri);
+  if (st.stride === 3) {
+    if (st.requests === undefined) st.requests = [frame, uri, host];
+    else st.requests.push(frame, uri, host);
     return;
   }
   st.epochSec ??= ctx.frame.tsSec;
   const time = frame === 0 ? 0 : nsSince(st.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
-  if (st.requests === undefined) st.requests = [frame, uri, time];
-  else st.requests.push(frame, uri, time);
+  if (st.requests === undefined) st.requests = [frame, uri, host, time];
+  else st.requests.push(frame, uri, host, time);
 }
 
 /** The frame of request i (0-based) of the stream, which must exist (no object made, unlike requestAt). */
@@ -216,11 +219,15 @@ function requestFrame(st: StreamState, i: number): number {
   return st.requests![(i - st.dropped) * st.stride] as number;
 }
 
-/** Request i (0-based) of the stream, which must exist. */
+/**
+ * Request i (0-based) of the stream, which must exist: its frame, the URI its response names
+ * (the full URI when there is one), and its time (undefined when its frame's time gives it, ctx.times).
+ */
 function requestAt(st: StreamState, i: number): { frame: number; uri: string; timeNs: Ns | undefined } {
   const r = st.requests!;
   const k = (i - st.dropped) * st.stride;
-  return { frame: r[k] as number, uri: r[k + 1] as string, timeNs: st.stride === 3 ? (r[k + 2] as Ns) : undefined };
+  const uri = r[k + 1] as string;
+  return { frame: r[k] as number, uri: fullRequestUri(uri, r[k + 2] as string | undefined) || uri, timeNs: st.stride === 4 ? (r[k + 3] as Ns) : undefined };
 }
 
 /**
@@ -229,7 +236,7 @@ function requestAt(st: StreamState, i: number): { frame: number; uri: string; ti
  */
 function encodeMessage(memo: MessageMemo): number {
   const n = memo.requestNumber ?? memo.responseNumber ?? 0;
-  return n * 2 + (memo.request ? 1 : 0);
+  return n * 2 + (memo.request === undefined ? 0 : 1);
 }
 
 function decodeMessage(v: number, kind: 'request' | 'response', st: StreamState | undefined): MessageMemo {
@@ -240,7 +247,7 @@ function decodeMessage(v: number, kind: 'request' | 'response', st: StreamState 
     if (st && n >= 2) memo.prevRequest = requestFrame(st, n - 2);
   } else {
     if (n > 0) memo.responseNumber = n;
-    if (st && v % 2 === 1) memo.request = requestAt(st, n - 1);
+    if (st && v % 2 === 1) memo.request = n - 1;
   }
   return memo;
 }
@@ -253,72 +260,30 @@ function websocketFromAt(st: StreamState, num: number): number | undefined {
 }
 
 /**
- * URIs repeat (the same pages, again and again): a response keeps its request's URI, so
- * repeated ones are stored once. Unbounded distinct URIs are not all cached.
+ * URIs and hosts repeat (the same pages, again and again): a response keeps its request's URI
+ * and Host, so repeated ones are stored once. Unbounded distinct texts are not all cached.
  */
 const URI_CACHE_MAX = 4096;
 
-function keptUri(ctx: PacketContext, uri: string): string {
+function keptText(ctx: PacketContext, text: string): string {
   // A single pass lets answered requests go (dropAnswered): nothing piles up to share.
-  if (!ctx.keepsMemos) return uri;
+  if (!ctx.keepsMemos) return text;
   const cache = ctx.session.get('http.uris', newUriCache);
-  const known = cache.get(uri);
+  const known = cache.get(text);
   if (known !== undefined) return known;
-  if (cache.size < URI_CACHE_MAX) cache.set(uri, uri);
-  return uri;
+  if (cache.size < URI_CACHE_MAX) cache.set(text, text);
+  return text;
 }
 
-/** The headers dissectMessage looks up by name, by the length of the name. */
-const LOOKED_UP: (string[] | undefined)[] = [];
-for (const n of ['transfer-encoding', 'content-length', 'expect', 'host', 'upgrade', 'sec-websocket-extensions', 'sec-websocket-protocol',
-  'content-encoding', 'content-type']) {
-  (LOOKED_UP[n.length] ??= []).push(n);
-}
-
-/**
- * The LOOKED_UP name the header line b[start, stop) (CR stripped) has, if any, compared as its
- * lower-cased text would be: only ASCII letters change case (Latin-1 letters past 0x7f stay past
- * it when lower-cased, so they never match).
- */
-function lookedUpName(b: Uint8Array, start: number, stop: number): string | undefined {
-  let colon = start;
-  // No looked-up name is longer than the list: a longer one needs no colon found.
-  const limit = Math.min(stop, start + LOOKED_UP.length);
-  while (colon < limit && b[colon] !== 0x3a) colon++;
-  if (colon === limit && limit < stop) return undefined;
-  const names = LOOKED_UP[colon - start];
-  if (names === undefined) return undefined;
-  for (const name of names) if (sameLowerCase(b, start, name)) return name;
-  return undefined;
-}
-
-function sameLowerCase(b: Uint8Array, start: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    let c = b[start + i]!;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-function findHeaderEnd(b: Uint8Array, off: number, end: number): number {
-  for (let i = off; i < end; i++) {
-    if (b[i] === 0x0a) {
-      if (i + 1 < end && b[i + 1] === 0x0a) return i + 2;
-      if (i + 2 < end && b[i + 1] === 0x0d && b[i + 2] === 0x0a) return i + 3;
-    }
-  }
-  return -1;
-}
-
-function lineEnd(b: Uint8Array, off: number, end: number): number {
-  for (let i = off; i < end; i++) if (b[i] === 0x0a) return i;
-  return -1;
+/** keptText for a URI sliced from the request line at tvb[off]: a new one is decoded afresh, not to hold on to the whole line. */
+function keptUri(ctx: PacketContext, tvb: Tvb, off: number, uri: string): string {
+  if (!ctx.keepsMemos) return uri;
+  return ctx.session.get('http.uris', newUriCache).get(uri) ?? keptText(ctx, ascii(tvb, off, uri.length));
 }
 
 type FirstLine =
-  | { kind: 'request'; method: string; uri: string; version: string }
-  | { kind: 'response'; version: string; code: number; phrase: string };
+  | Readonly<{ kind: 'request'; method: string; uri: string; version: string }>
+  | Readonly<{ kind: 'response'; version: string; code: number; phrase: string }>;
 
 /**
  * A status line `HTTP/d.d ddd[ phrase]`, or a request line `METHOD URI HTTP/d.d`; anything else
@@ -329,27 +294,47 @@ function parseFirstLine(line: string): FirstLine | undefined {
   if (isVersionAt(line, 0)) {
     if (line.charCodeAt(8) !== 0x20 || !isDigit(line, 9) || !isDigit(line, 10) || !isDigit(line, 11)) return undefined;
     const code = (line.charCodeAt(9) - 0x30) * 100 + (line.charCodeAt(10) - 0x30) * 10 + (line.charCodeAt(11) - 0x30);
-    if (line.length === 12) return { kind: 'response', version: line.slice(0, 8), code, phrase: '' };
+    if (line.length === 12) return { kind: 'response', version: versionAt(line, 0), code, phrase: '' };
     // The phrase runs to the end of the line and holds no line terminator.
     if (line.charCodeAt(12) !== 0x20 || hasLineTerminator(line, 13)) return undefined;
-    return { kind: 'response', version: line.slice(0, 8), code, phrase: line.slice(13) };
+    return { kind: 'response', version: versionAt(line, 0), code, phrase: line.slice(13) };
   }
   let i = 0;
   while (i < line.length && (isUpper(line.charCodeAt(i)) || (i > 0 && line.charCodeAt(i) === 0x2d))) i++;
   if (i === 0 || line.charCodeAt(i) !== 0x20) return undefined;
-  const method = line.slice(0, i);
-  if (!METHODS.has(method)) return undefined;
+  const method = methodOf(line, i);
+  if (method === undefined) return undefined;
   const u = i + 1;
   let j = u;
   while (j < line.length && !isJsSpace(line.charCodeAt(j))) j++;
   const uri = line.slice(u, j);
   const whole = j > u && j + 9 === line.length && line.charCodeAt(j) === 0x20 && isVersionAt(line, j + 1);
-  return { kind: 'request', method, uri, version: whole ? line.slice(j + 1) : '' };
+  return { kind: 'request', method, uri, version: whole ? versionAt(line, j + 1) : '' };
+}
+
+/** Known methods by their length. */
+const METHODS_BY_LENGTH: (string[] | undefined)[] = [];
+for (const m of METHODS) (METHODS_BY_LENGTH[m.length] ??= []).push(m);
+
+/** The known method the line's first `length` characters spell, as one shared string (none made per message). */
+function methodOf(line: string, length: number): string | undefined {
+  for (const m of METHODS_BY_LENGTH[length] ?? []) if (line.startsWith(m)) return m;
+  return undefined;
+}
+
+/** Version texts by their two digits, made once each. */
+const VERSIONS: string[] = [];
+
+/** The `HTTP/d.d` at `at` (isVersionAt holds). */
+function versionAt(line: string, at: number): string {
+  const key = (line.charCodeAt(at + 5) - 0x30) * 10 + line.charCodeAt(at + 7) - 0x30;
+  return (VERSIONS[key] ??= line.slice(at, at + 8));
 }
 
 /** `HTTP/d.d` at `at`. */
 function isVersionAt(s: string, at: number): boolean {
-  return s.startsWith('HTTP/', at) && isDigit(s, at + 5) && s.charCodeAt(at + 6) === 0x2e && isDigit(s, at + 7);
+  // The first letter alone turns away a request line without the call startsWith costs.
+  return s.charCodeAt(at) === 0x48 && s.startsWith('HTTP/', at) && isDigit(s, at + 5) && s.charCodeAt(at + 6) === 0x2e && isDigit(s, at + 7);
 }
 
 function isDigit(s: string, at: number): boolean {
@@ -382,22 +367,32 @@ function stripCr(s: string): string {
   return s.endsWith('\r') ? s.slice(0, -1) : s;
 }
 
-/** The first line of the data, if it looks like an HTTP request or status line. */
-/** The line peekFirstLine decoded last: dissectMessage, which peeks first, needs the same text right after (used once). */
-let peeked: { bytes: Uint8Array; off: number; le: number; line: string } | undefined;
+/**
+ * The line peekFirstLine read last, where it starts and its LF (-1 when not within its reach):
+ * dissectMessage, which peeks first, needs the same line right after.
+ */
+let peekedBytes: Uint8Array | undefined;
+let peekedOff = 0;
+let peekedLe = -1;
+let peekedLine = '';
+
+/** Where the first line at `off` ends (its LF), or -1. */
+function firstLineEnd(b: Uint8Array, off: number, end: number): number {
+  if (peekedBytes === b && peekedOff === off && peekedLe >= 0 && peekedLe < end) return peekedLe;
+  return lineEnd(b, off, end);
+}
 
 /** The first line's text (CR stripped) ending at `le`, decoded once. */
 function firstLineAt(tvb: Tvb, off: number, le: number): string {
-  const p = peeked;
-  peeked = undefined;
-  if (p !== undefined && p.bytes === tvb.bytes && p.off === off && p.le === le) return p.line;
+  const known = peekedBytes === tvb.bytes && peekedOff === off && peekedLe === le;
+  peekedBytes = undefined;
+  if (known) return peekedLine;
   return ascii(tvb, off, withoutCr(tvb.bytes, off, le) - off);
 }
 
-/** Where the text b[off, stop) ends without its trailing CR (what stripCr leaves, counted in bytes). */
-function withoutCr(b: Uint8Array, off: number, stop: number): number {
-  return stop > off && b[stop - 1] === 0x0d ? stop - 1 : stop;
-}
+/** The status line parsed last, and what it gave: status lines repeat, and asciiRepeated gives the same string for the same bytes. */
+let lastStatusLine = '';
+let lastStatus: FirstLine | undefined;
 
 function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefined {
   // Cheap rejection first: this runs on every unclaimed TCP segment. A request or status line
@@ -411,7 +406,10 @@ function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefine
   const stop = withoutCr(b, off, le < 0 ? Math.min(end, off + 8192) : le);
   // Status lines (`HTTP/`: a slash after the first word) repeat from message to message; request lines carry their URI.
   const line = b[w] === 0x2f ? asciiRepeated(tvb, off, stop - off) : ascii(tvb, off, stop - off);
-  peeked = { bytes: b, off, le, line };
+  peekedBytes = b;
+  peekedOff = off;
+  peekedLe = le;
+  peekedLine = line;
   if (le < 0) {
     // Only a prefix is here: accept a plausible start so the rest can be reassembled.
     if (/^HTTP\/\d\.\d \d{3}/.test(line)) return { kind: 'response', version: line.slice(0, 8), code: Number(line.slice(9, 12)), phrase: '' };
@@ -419,7 +417,13 @@ function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefine
     if (m && METHODS.has(m[1]!)) return { kind: 'request', method: m[1]!, uri: '', version: '' };
     return undefined;
   }
-  return parseFirstLine(line);
+  if (b[w] !== 0x2f) return parseFirstLine(line);
+  // Read-only, so shared by the messages that repeat the last status line.
+  if (line !== lastStatusLine) {
+    lastStatus = parseFirstLine(line);
+    lastStatusLine = line;
+  }
+  return lastStatus;
 }
 
 export const dissectHttp: Dissector = (tvb, offset, end, ctx, tree, data) => {
@@ -453,15 +457,20 @@ function callWebSocket(tvb: Tvb, off: number, end: number, ctx: PacketContext, t
   return end - off;
 }
 
+/** The header block of the message dissectMessage is on (read before it calls another dissector). */
+const headerScan = new HeaderScan();
+
 /** One message at `off`; returns bytes used, 0 when it asked TCP for more. */
 function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, tree: Tree, tcp: TcpPayload | undefined, first: boolean): number {
   const b = tvb.bytes;
   const canAsk = tcp?.canDesegment ?? false;
+  // Looked up once (dissectHttp made it for a TCP stream).
+  const st = tcp ? streamState(ctx, tcp.stream) : undefined;
   const fl = peekFirstLine(tvb, off, end);
   if (!fl) {
     // Not the start of a message. At the start of a segment of a stream HTTP owns tshark 4.0 takes the
     // bytes and shows nothing; after a message in the same segment they are a "Continuation".
-    const seen = tcp ? (ctx.getMemo<boolean>('http.seen:' + off) ?? (!ctx.visited && streamState(ctx, tcp.stream).sawMessage === true)) : false;
+    const seen = tcp ? (ctx.getMemo<boolean>('http.seen:' + off) ?? (!ctx.visited && st!.sawMessage === true)) : false;
     if (tcp && !ctx.visited && seen) ctx.setMemo('http.seen:' + off, true);
     if (!first || seen) {
       if (first) {
@@ -481,14 +490,17 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
     return end - off;
   }
-  const le = lineEnd(b, off, end);
+  const le = firstLineEnd(b, off, end);
   const firstLineText = le >= 0 ? firstLineAt(tvb, off, le) : '';
   const info = escapeString(firstLineText) + ' ';
   if (le >= 0) {
     if (first) ctx.cols.setInfo(info);
     else ctx.cols.appendInfo(info);
   }
-  const hdrEnd = findHeaderEnd(b, off, end);
+  // Every header line is read only for a tree that shows them; otherwise just the looked-up values are found.
+  const all = tree.wantsAny(HEADER_ITEM_FIELDS);
+  headerScan.scan(b, le < 0 ? end : le + 1, end, all);
+  const hdrEnd = headerScan.end;
   if (hdrEnd < 0) {
     if (canAsk) {
       tcp!.desegment(off, DESEGMENT_ONE_MORE_SEGMENT);
@@ -496,57 +508,18 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
   }
   const headersEnd = hdrEnd < 0 ? end : hdrEnd;
-
-  // Headers as name/value pairs with their spans.
-  // `key` is the lower-cased name, made once here: several lookups below compare against it.
-  // Without a tree only the headers looked up below are decoded (the others are skipped as bytes).
-  const headers: { key: string; value: string; start: number; len: number }[] = [];
-  const all = tree.wantsAny(HEADER_ITEM_FIELDS);
-  let p = le < 0 ? end : le + 1;
-  while (p < headersEnd) {
-    let e = lineEnd(b, p, headersEnd);
-    if (e < 0) e = headersEnd - 1;
-    if (!all) {
-      const stop = withoutCr(b, p, e);
-      if (stop === p) {
-        p = e + 1;
-        break;
-      }
-      const key = lookedUpName(b, p, stop);
-      if (key !== undefined) {
-        // Only the value is read; values repeat from message to message (see asciiRepeated).
-        const colon = p + key.length;
-        headers.push({ key, value: colon < stop ? trimmedValue(tvb, colon + 1, e) : '', start: p, len: e + 1 - p });
-      }
-      p = e + 1;
-      continue;
-    }
-    const raw = stripCr(ascii(tvb, p, e - p));
-    if (raw === '') {
-      p = e + 1;
-      break;
-    }
-    const colon = raw.indexOf(':');
-    const key = (colon < 0 ? raw : raw.slice(0, colon)).toLowerCase();
-    headers.push({ key, value: colon < 0 ? '' : raw.slice(colon + 1).trim(), start: p, len: e + 1 - p });
-    p = e + 1;
-  }
-  const blankStart = p - (hdrEnd >= 0 ? (b[p - 2] === 0x0d ? 2 : 1) : 0);
-  const header = (n: string): string | undefined => {
-    for (const h of headers) if (h.key === n) return h.value;
-    return undefined;
-  };
+  const blankStart = hdrEnd < 0 ? end : hdrEnd - (b[hdrEnd - 2] === 0x0d ? 2 : 1);
 
   // How long is the body?
-  const te = header('transfer-encoding')?.toLowerCase();
-  const cl = header('content-length');
+  const te = headerScan.text(tvb, HEADER.transferEncoding)?.toLowerCase();
+  const cl = headerScan.decimal(tvb, HEADER.contentLength);
   let bodyLen = 0;
   let chunked = false;
   let untilEnd = false;
   if (te && te.includes('chunked')) {
     chunked = true;
-  } else if (cl !== undefined && /^\d+$/.test(cl)) {
-    bodyLen = Number(cl);
+  } else if (cl !== undefined) {
+    bodyLen = cl;
   } else if (fl.kind === 'response' && !(fl.code < 200 || fl.code === 204 || fl.code === 304) && !answersHead(ctx, tcp, tvb, off)) {
     untilEnd = true;
   }
@@ -571,8 +544,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     } else if (headersEnd + bodyLen > end) {
       if (canAsk) {
         // With Expect: 100-continue tshark counts the request once its headers are in, before waiting for the body.
-        if (fl.kind === 'request' && tcp && !ctx.visited && header('expect')?.toLowerCase() === '100-continue' && !ctx.getMemo('http.pending:' + off)) {
-          addRequest(ctx, streamState(ctx, tcp.stream), 0, '', fl.method);
+        if (fl.kind === 'request' && tcp && !ctx.visited && headerScan.text(tvb, HEADER.expect)?.toLowerCase() === '100-continue' && !ctx.getMemo('http.pending:' + off)) {
+          addRequest(ctx, st!, 0, '', undefined, fl.method);
           ctx.setMemo('http.pending:' + off, true);
         }
         tcp!.desegment(off, headersEnd + bodyLen - end);
@@ -585,37 +558,35 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   ctx.cols.protocol = httpProto.short;
   ctx.protocols.push('http');
   ctx.cols.setFence();
-  if (tcp && !ctx.visited) streamState(ctx, tcp.stream).sawMessage = true;
+  if (st && !ctx.visited) st.sawMessage = true;
 
   // Cross-message bookkeeping, memoised per message for revisits. A single pass has none, and
   // no frame hands HTTP the same message twice: it neither makes the key nor keeps the memo.
   const memoKey = ctx.keepsMemos ? 'http:' + (tcp?.key ?? '') + ':' + tvb.source + ':' + off : undefined;
   const stored = memoKey === undefined ? undefined : ctx.getMemo<number>(memoKey);
-  let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, tcp ? streamState(ctx, tcp.stream) : undefined);
-  const hostHeader = header('host');
-  const fullUri = fl.kind === 'request' ? fullRequestUri(fl.uri, hostHeader, ctx, tcp) : '';
+  let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, st);
   if (!memo) {
     memo = {};
-    if (tcp && !ctx.visited) {
-      const st = streamState(ctx, tcp.stream);
+    if (tcp && st && !ctx.visited) {
       if (fl.kind === 'request') {
         const prev = requestCount(st);
-        addRequest(ctx, st, ctx.num, keptUri(ctx, fullUri || fl.uri), fl.method);
+        const host = headerScan.text(tvb, HEADER.host);
+        addRequest(ctx, st, ctx.num, keptUri(ctx, tvb, off + fl.method.length + 1, fl.uri), host === undefined ? undefined : keptText(ctx, host), fl.method);
         memo.requestNumber = prev + 1;
         if (prev > 0) memo.prevRequest = requestFrame(st, prev - 1);
-        if (header('upgrade')?.toLowerCase() === 'websocket') st.upgradeRequested = true;
+        if (headerScan.text(tvb, HEADER.upgrade)?.toLowerCase() === 'websocket') st.upgradeRequested = true;
       } else {
         st.responses++;
         memo.responseNumber = st.responses;
         const i = st.responses - 1;
-        if (i < requestCount(st) && requestFrame(st, i) !== 0) memo.request = requestAt(st, i);
+        if (i < requestCount(st) && requestFrame(st, i) !== 0) memo.request = i;
         dropAnswered(ctx, st);
-        if (fl.code === 101 && header('upgrade')?.toLowerCase().includes('websocket')) {
+        if (fl.code === 101 && headerScan.text(tvb, HEADER.upgrade)?.toLowerCase().includes('websocket')) {
           st.websocketFrom = ctx.num + 1;
           (st.websocketHistory ??= []).push([ctx.num, st.websocketFrom]);
           noteWebSocketHandshake(ctx, tcp.stream, {
-            extensions: header('sec-websocket-extensions') ?? '',
-            protocol: header('sec-websocket-protocol') ?? '',
+            extensions: headerScan.text(tvb, HEADER.wsExtensions) ?? '',
+            protocol: headerScan.text(tvb, HEADER.wsProtocol) ?? '',
             serverPort: tcp.srcPort,
           });
         }
@@ -628,6 +599,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   }
 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);
+  // The hidden http.request or http.response item below, known to filters without a tree.
+  ctx.note(fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse);
   if (item.wantsAny(hfHttp)) {
     const labels = item.labels;
     if (le >= 0) {
@@ -663,33 +636,41 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
     const lineDef = fl.kind === 'request' ? hfHttp.requestLine : hfHttp.responseLine;
     const lines = labels || item.wants(lineDef);
-    for (const h of all ? headers : []) {
+    const hl = headerScan.lines;
+    for (let k = 0; k < hl.length; k += 2) {
+      const start = hl[k]!;
+      const len = hl[k + 1]! + 1 - start;
+      const raw = stripCr(ascii(tvb, start, len - 1));
+      const colon = raw.indexOf(':');
+      const key = (colon < 0 ? raw : raw.slice(0, colon)).toLowerCase();
+      const value = colon < 0 ? '' : raw.slice(colon + 1).trim();
       // The line's text is the label and the value of the request or response line item.
-      const lineText = lines ? ascii(tvb, h.start, h.len) : '';
+      const lineText = lines ? ascii(tvb, start, len) : '';
       const shown = labels ? escapeString(lineText) : undefined;
-      const def = HEADER_FIELDS[h.key];
+      const def = HEADER_FIELDS[key];
       if (def) {
-        const hi = item.add(def, tvb, h.start, h.len, h.value, shown);
-        item.addHidden(lineDef, tvb, h.start, h.len, lineText);
+        const hi = item.add(def, tvb, start, len, value, shown);
+        item.addHidden(lineDef, tvb, start, len, lineText);
         if (def === hfHttp.cookie) {
-          for (const pair of h.value.split(';')) {
+          for (const pair of value.split(';')) {
             const v = pair.trim();
-            if (v) hi.add(hfHttp.cookiePair, tvb, h.start, h.len, v, labels ? `Cookie pair: ${v}` : undefined);
+            if (v) hi.add(hfHttp.cookiePair, tvb, start, len, v, labels ? `Cookie pair: ${v}` : undefined);
           }
         }
-        if (def === hfHttp.authorization && /^basic /i.test(h.value)) {
-          const creds = basicCredentials(h.value.slice(6).trim());
-          if (creds !== undefined) hi.add(hfHttp.authbasic, tvb, h.start, h.len, creds, labels ? `Credentials: ${creds}` : undefined);
+        if (def === hfHttp.authorization && /^basic /i.test(value)) {
+          const creds = basicCredentials(value.slice(6).trim());
+          if (creds !== undefined) hi.add(hfHttp.authbasic, tvb, start, len, creds, labels ? `Credentials: ${creds}` : undefined);
         }
-        if (def === hfHttp.contentLengthHeader && /^\d+$/.test(h.value)) {
-          hi.addGenerated(hfHttp.contentLength, tvb, h.start, h.len, BigInt(h.value), labels ? `Content length: ${h.value}` : undefined);
+        if (def === hfHttp.contentLengthHeader && /^\d+$/.test(value)) {
+          hi.addGenerated(hfHttp.contentLength, tvb, start, len, BigInt(value), labels ? `Content length: ${value}` : undefined);
         }
       } else {
-        item.add(lineDef, tvb, h.start, h.len, lineText, shown);
+        item.add(lineDef, tvb, start, len, lineText, shown);
       }
     }
     if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, labels ? escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)) : undefined);
     if (fl.kind === 'request') {
+      const fullUri = fullRequestUri(fl.uri, headerScan.text(tvb, HEADER.host));
       if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, labels ? `Full request URI: ${fullUri}` : undefined);
       item.addHidden(hfHttp.request, tvb, off, 0, true);
       const n = memo.requestNumber ?? 1;
@@ -699,13 +680,13 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
       item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${n}` : undefined);
-      if (memo.request && tcp) {
-        const st = streamState(ctx, tcp.stream);
-        const sent = memo.request.timeNs;
-        const dt = sent === undefined ? ctx.times!.between(ctx.num, memo.request.frame) : bigNs(nsSub(nsSince(st.epochSec!, ctx.frame.tsSec, ctx.frame.tsNsec), sent));
+      if (memo.request !== undefined && st) {
+        const request = requestAt(st, memo.request);
+        const sent = request.timeNs;
+        const dt = sent === undefined ? ctx.times!.between(ctx.num, request.frame) : bigNs(nsSub(nsSince(st.epochSec!, ctx.frame.tsSec, ctx.frame.tsNsec), sent));
         item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
-        item.addGenerated(hfHttp.requestIn, tvb, off, 0, memo.request.frame, labels ? `Request in frame: ${memo.request.frame}` : undefined);
-        if (memo.request.uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, memo.request.uri, labels ? `Request URI: ${memo.request.uri}` : undefined);
+        item.addGenerated(hfHttp.requestIn, tvb, off, 0, request.frame, labels ? `Request in frame: ${request.frame}` : undefined);
+        if (request.uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, request.uri, labels ? `Request URI: ${request.uri}` : undefined);
       }
     }
   }
@@ -719,7 +700,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     bOff = 0;
     bEnd = body.length;
   }
-  const coding = header('content-encoding');
+  const coding = headerScan.text(tvb, HEADER.contentEncoding);
   if (coding && bEnd > bOff) {
     const r = decodeContent(coding, slice(btvb, bOff, bEnd - bOff));
     const name = coding.trim().toLowerCase();
@@ -743,11 +724,11 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     } else if (item.enabled) {
       ensure(btvb, bOff, len);
     }
-    const ctype = header('content-type');
-    const media = ctype === undefined ? undefined : mediaType(ctype);
-    if (media) ctx.cols.appendInfo(` (${media})`);
-    if (media && isTextMedia(media)) {
-      dissectTextLines(btvb, bOff, bEnd, ctx, tree, media);
+    const ctype = headerScan.text(tvb, HEADER.contentType);
+    const media = ctype === undefined ? undefined : mediaOf(ctype);
+    if (media && media.type) ctx.cols.appendInfo(media.info);
+    if (media && media.text) {
+      dissectTextLines(btvb, bOff, bEnd, ctx, tree, media.type);
     } else {
       // A body no media dissector takes hangs under the HTTP item, as in tshark.
       const data = ctx.registry.byName('data');
@@ -755,26 +736,31 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
   }
   // After a 101 the rest of this segment belongs to the new protocol.
-  if (fl.kind === 'response' && fl.code === 101 && tcp && bodyEnd < end && (ctx.getMemo<number>('http.ws') ?? streamState(ctx, tcp.stream).websocketFrom) !== undefined) {
+  if (fl.kind === 'response' && fl.code === 101 && tcp && bodyEnd < end && (ctx.getMemo<number>('http.ws') ?? st!.websocketFrom) !== undefined) {
     callWebSocket(tvb, bodyEnd, end, ctx, tree, tcp, false);
     return end - off;
   }
   return bodyEnd - off;
 }
 
-/**
- * The text of b[from, to) with surrounding white space removed, as String.prototype.trim leaves
- * the decoded text: the bytes that decode to JavaScript white space are 0x09-0x0d, 0x20 and 0xa0.
- */
-function trimmedValue(tvb: Tvb, from: number, to: number): string {
-  const b = tvb.bytes;
-  while (from < to && isSpaceByte(b[from]!)) from++;
-  while (to > from && isSpaceByte(b[to - 1]!)) to--;
-  return asciiRepeated(tvb, from, to - from);
+/** What a Content-Type value gives: its media type, the Info text that names it, and whether the body is shown as text lines. */
+interface Media {
+  readonly type: string;
+  readonly info: string;
+  readonly text: boolean;
 }
 
-function isSpaceByte(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+/** The Content-Type value read last and what it gave: most bodies of a capture share a few types. */
+let lastContentType = '';
+let lastMedia: Media | undefined;
+
+function mediaOf(ctype: string): Media {
+  if (lastMedia === undefined || ctype !== lastContentType) {
+    const type = mediaType(ctype);
+    lastMedia = { type, info: ` (${type})`, text: isTextMedia(type) };
+    lastContentType = ctype;
+  }
+  return lastMedia;
 }
 
 /** The media type of a Content-Type value, lower-cased, without its parameters. */
@@ -834,12 +820,12 @@ function isHeadResponse(ctx: PacketContext, tcp: TcpPayload | undefined): boolea
   return st.headRequests?.has(st.responses) === true;
 }
 
-function fullRequestUri(uri: string, host: string | undefined, ctx: PacketContext, tcp: TcpPayload | undefined): string {
+/** http.request.full_uri: made only to be shown (a request keeps its URI and Host apart). */
+function fullRequestUri(uri: string, host: string | undefined): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri;
   // Without a Host header tshark gives no full URI.
   if (host === undefined) return '';
-  // Joined rather than concatenated: one flat string, not a chain holding on to the header lines it came from.
-  return ['http://', host, uri].join('');
+  return 'http://' + host + uri;
 }
 
 /** Show the chunks of a complete chunked body and return the joined data. */
