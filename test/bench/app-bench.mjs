@@ -32,6 +32,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { cpus, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { BENCH_DIR, makeCaptures } from './make-captures.mjs';
+import { args, opt } from './script-options.mjs';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const CHAT = resolve(REPO, '../shared/captures/workerman-chat-7272.pcap');
@@ -48,11 +49,6 @@ const MAX_CHUNKS = 500;
 /** Rows the packet list draws above and below the visible ones (renderer/src/shell/PacketList.svelte MARGIN). */
 const LIST_MARGIN = 12;
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const RUNS = Math.max(1, Number(opt('--runs', 2)));
 const OPENS = Math.max(0, Number(opt('--opens', 5)));
 const BROWSER_RUNS = Math.max(1, Number(opt('--browser-runs', 2)));

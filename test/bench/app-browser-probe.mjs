@@ -31,12 +31,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { args, opt, mulberry32 } from './script-options.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const DIST = resolve(opt('--dist', 'test/tmp/bench/dist'));
 const BIG = resolve(opt('--file', ''));
 const CHAT = resolve(opt('--chat', ''));
@@ -56,17 +52,7 @@ const { createHandlers } = await import(dist('main/ipc/handlers.js'));
 const { startBridge } = await import(dist('main/ipc/ws-bridge.js'));
 const { DecoderClient } = await import(dist('main/worker/decoder-client.js'));
 
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(7);
+const rand = mulberry32(7);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** What happened in main, in epoch ms (the page's clock is the same machine's): where an open spends its time. */

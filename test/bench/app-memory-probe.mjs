@@ -19,12 +19,8 @@
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { args, opt } from './script-options.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const DIST = resolve(opt('--dist', 'test/tmp/bench/dist'));
 const FILE = resolve(opt('--file', ''));
 const INDEX_TIMEOUT_MS = Number(opt('--index-timeout', 240)) * 1000;

@@ -17,13 +17,8 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { args, opt, all, mulberry32 } from './script-options.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const all = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
 const DIST = resolve(opt('--dist', 'dist'));
 const FILE = resolve(opt('--file', ''));
 const DETAILS = Number(opt('--details', 300));
@@ -47,17 +42,6 @@ async function settled(s) {
     if (c.busy === null) return c;
     await sleep(20);
   }
-}
-/** The same seeded generator as app-worker-probe.mjs (mulberry32). */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 function rowsHash(s, n) {
   const h = createHash('sha256');
@@ -112,7 +96,7 @@ if (args.includes('--breakdown')) {
 
 if (!args.includes('--no-hash')) {
   out.rows = rowsHash(s, counts.packets);
-  const rand = random(1);
+  const rand = mulberry32(1);
   const h = createHash('sha256');
   for (let k = 0; k < DETAILS; k++) h.update(JSON.stringify(await s.detail(1 + Math.floor(rand() * counts.packets))));
   out.details = h.digest('hex').slice(0, 16);

@@ -20,13 +20,7 @@
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const all = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
+import { args, opt, all, mulberry32 } from './script-options.mjs';
 
 const DIST = resolve(opt('--dist', 'test/tmp/bench/dist'));
 const FILE = resolve(opt('--file', ''));
@@ -43,18 +37,7 @@ const ROWS = 50;
 process.env.PAQUET_BENCH_DIST = DIST;
 const { DecoderClient } = await import(pathToFileURL(join(DIST, 'main/worker/decoder-client.js')).href);
 
-/** A small seeded generator (mulberry32), so every run visits the same places. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(Number(opt('--seed', 1)));
+const rand = mulberry32(Number(opt('--seed', 1)));
 const pick = (n) => Math.floor(rand() * n);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

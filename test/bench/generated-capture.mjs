@@ -9,18 +9,7 @@ import {
   ACK, EMPTY, FIN, PSH, RST, SYN, dnsQuery, dnsResponse, ethIpv4, fillTcpChecksum, fillUdpChecksum,
   icmpEcho, ipv4Bytes, macBytes, tcpSegment, udpDatagram, wsAccept, wsFrame,
 } from './packets.mjs';
-
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './script-options.mjs';
 
 const CLIENT_MAC = macBytes('02:00:00:00:00:01');
 const GATEWAY_MAC = macBytes('02:00:00:00:00:fe');
@@ -234,7 +223,7 @@ class PcapWriter {
 
 /** Write `count` packets to `path`; returns packets per kind of conversation. */
 export function writeGeneratedCapture(path, { count = 1_000_000, concurrent = 400, seed = 20261125 } = {}) {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   let port = 32768;
   const g = {
     int: (n) => Math.floor(random() * n),

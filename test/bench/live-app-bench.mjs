@@ -40,6 +40,7 @@ import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { buildUdpBlast, freePort, sendBurst } from './live-udp-blast.mjs';
+import { args, opt } from './script-options.mjs';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SELF = import.meta.filename;
@@ -56,11 +57,6 @@ const RSS_SAMPLE_MS = 100;
 const VISIBLE_ROWS = 40;
 const CHUNK_ROWS = 200;
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();

@@ -24,6 +24,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { basename, join, resolve } from 'node:path';
 import { BENCH_DIR, makeCaptures } from './make-captures.mjs';
 import { analyseProfile, profileMarkdown } from './profile.mjs';
+import { args, opt } from './script-options.mjs';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const DIST = join(BENCH_DIR, 'dist');
@@ -35,11 +36,6 @@ const FIELDS = ['-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport'];
 /** One filter answered from summary fields, one that needs HTTP's tree fields. */
 const FILTERS = ['tcp.port == 80', 'http.request'];
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const RUNS = Number(opt('--runs', 3));
 const TIMEOUT = Number(opt('--timeout', 300));
 const OUT = resolve(REPO, opt('--out', 'BENCHMARKS.md'));
