@@ -80,14 +80,18 @@ export function hex(bytes: Uint8Array, separator = ''): string {
 }
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-/** Control characters as C escapes, as tshark 4.0 prints strings; backslashes and other text (UTF-8 included) as is. */
+/**
+ * Control characters as C escapes, three-digit octal for those without a letter (`\000`, `\033`, `\177`),
+ * as Wireshark 4.0's format_text shows text in tree labels and columns; backslashes and other text
+ * (UTF-8 included) as is.
+ */
 export function escapeString(s: string): string {
   let out = '';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) {
-      out += s.slice(start, i) + (ESCAPES[c] ?? '\\x' + HEX[c]);
+      out += s.slice(start, i) + (ESCAPES[c] ?? '\\' + c.toString(8).padStart(3, '0'));
       start = i + 1;
     }
   }

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { concat } from './tcp-builder.js';
 import { decodeContent } from '../../shared/dissect/proto/http-content.js';
 import { Conversation, dissectAll, values } from './tcp-builder.js';
+import { resolve } from 'node:path';
+import { packetHexDump } from '../../shared/format/hexdump.js';
+import { dissectFile, SHARED } from '../support/dissect-file.js';
 
 
 describe('HTTP over TCP', () => {
@@ -82,7 +85,9 @@ describe('HTTP over TCP', () => {
     expect(ps[4]!.info).toBe('HTTP/1.1 200 OK  (text/html)');
     expect(values(ps[4]!, 'http.file_data')).toEqual([html.replace(/\r/g, '\\r').replace(/\n/g, '\\n')]);
     expect(ps[4]!.protocols).toBe('eth:ethertype:ip:tcp:http:data-text-lines');
-    expect(ps[4]!.sources.map((x) => x.name)).toContain(`Uncompressed entity body (${html.length} bytes)`);
+    // Named as Wireshark names it: the hex dump adds the length.
+    const source = ps[4]!.sources.find((x) => x.name === 'Uncompressed entity body');
+    expect(source?.tvb.bytes.length).toBe(html.length);
   });
 
   it('stops decoding a body past the cap', () => {
@@ -97,5 +102,12 @@ describe('HTTP over TCP', () => {
     const c = new Conversation(80).send(true, 'GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n');
     const p = dissectAll(c.frames()).packets[3]!;
     expect(values(p, 'http.request.uri')).toEqual(['/1', '/2']);
+  });
+
+  it('names the de-chunked and uncompressed bodies in the hex dump once with their lengths, as tshark -x does', () => {
+    // Frame 7 of http-xff.pcap ends a chunked, gzip-coded response.
+    const p = dissectFile(resolve(SHARED, 'corpus/http/arkime/http-xff.pcap')).packets[6]!;
+    const headers = packetHexDump(p.sources).filter((l) => l.endsWith('):'));
+    expect(headers).toEqual(['Frame (74 bytes):', 'Reassembled TCP (569 bytes):', 'De-chunked entity body (195 bytes):', 'Uncompressed entity body (570 bytes):']);
   });
 });

@@ -86,6 +86,8 @@ export interface IpPacketInfo {
   readonly ttl: number;
   /** Inside an ICMP error message: the quoted datagram is incomplete by design. */
   readonly inError: boolean;
+  /** Where the datagram ends on the wire, in IP's buffer: past its captured bytes when the snapshot length cut it. */
+  readonly wireEnd: number;
 }
 
 /** IPv4's IpPacketInfo: the address views are made only when a layer above asks (few do). */
@@ -98,6 +100,7 @@ class Ipv4Info implements IpPacketInfo {
     private readonly dstOff: number,
     readonly ttl: number,
     readonly inError: boolean,
+    readonly wireEnd: number,
   ) {}
   get src(): Uint8Array {
     return this.bytes.subarray(this.srcOff, this.srcOff + 4);
@@ -320,7 +323,7 @@ export const dissectIpv4: Dissector = (tvb, offset, end, ctx, tree) => {
 
   ctx.ipProto = proto;
   const payload = offset + hlen;
-  const info: IpPacketInfo = new Ipv4Info(proto, tvb.bytes, offset + 12, dstOff, ttl, inError);
+  const info: IpPacketInfo = new Ipv4Info(proto, tvb.bytes, offset + 12, dstOff, ttl, inError, offset + ipLen);
   const isFragment = (off & 0x3fff) !== 0;
   const payloadLen = ipLen - hlen;
   if (isFragment && payload + payloadLen <= tvb.bytes.length) {

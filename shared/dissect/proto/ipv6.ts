@@ -237,7 +237,7 @@ export const dissectIpv6: Dissector = (tvb, offset, end, ctx, tree) => {
   }
 
   ctx.ipProto = nxt;
-  const info: IpPacketInfo = { version: 6, proto: nxt, src, dst: finalDst, ttl: hlim, inError };
+  const info: IpPacketInfo = { version: 6, proto: nxt, src, dst: finalDst, ttl: hlim, inError, wireEnd: offset + 40 + Math.min(plen, framing) };
   const dstKey = ctx.netDst;
   if (fragment && (fragment.offset !== 0 || fragment.more)) {
     const payloadLen = datagramEnd - p;

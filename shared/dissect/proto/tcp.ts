@@ -10,9 +10,10 @@ import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
 import { ensure, MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
+import type { IpPacketInfo } from './ipv4.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs, nsSince, type Ns } from '../ns.js';
-import { analyseSegment, completenessText, conversationOnly, newTcpSession, Th, type SegmentAnalysis, type SegmentInput, type TcpSessionState } from './tcp-analysis.js';
+import { analyseSegment, completenessText, conversationOnly, hasAnalysisFlag, newTcpSession, segmentNotes, Th, type SegmentAnalysis, type SegmentInput, type TcpSessionState } from './tcp-analysis.js';
 import { TcpFrames, type TcpMemo } from './tcp-frames.js';
 import { awaitsFin, deliverPayload, hfTcpReasm, NO_PLAN, planForRevisit } from './tcp-stream.js';
 import { hfTcpPdu } from './tcp-reassembly.js';
@@ -220,7 +221,7 @@ interface ParsedOptions {
   hasMss?: boolean;
 }
 
-function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, parent: Tree): number {
+function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, parent: Tree, ip?: unknown): number {
   const srcPort = u16(tvb, offset);
   const dstPort = u16(tvb, offset + 2);
   const seqRaw = u32(tvb, offset + 4);
@@ -259,7 +260,9 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     return end - offset;
   }
   const payloadOff = offset + hdrLen;
-  const seglen = end - payloadOff;
+  // tcp.len is the segment's length on the wire (as IP's length gives it), which a snapshot length may have cut short.
+  const captured = end - payloadOff;
+  const seglen = reportedEnd(tvb, end, ip as IpPacketInfo | undefined) - payloadOff;
 
   // Options are read first: the handshake's window scale feeds the analysis.
   const opts = parseOptions(tvb, offset + 20, payloadOff, flags);
@@ -307,7 +310,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   let winSize = window;
   if (!syn && a.winScale >= 0) winSize = window * 2 ** a.winScale;
   // Made only if it is still there when the column is read: an application's Info usually replaces it.
-  deferSegmentInfo(ctx, tvb, offset, payloadOff, end, a, winSize, opts.sackAt);
+  deferSegmentInfo(ctx, tvb, offset, payloadOff, seglen, a, winSize, opts.sackAt);
 
   if (tree.labels) {
     let label = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}, Seq: ${a.relSeq}`;
@@ -322,6 +325,8 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     addTimestamps(tree, tvb, offset, a);
     addAnalysis(tree, tvb, offset, a);
   }
+  // The flag and analysis items, known to filters without a tree.
+  ctx.note(segmentNotes(flags, a.flags));
 
   const firstPass = !memo && !ctx.visited;
   if (firstPass) {
@@ -330,17 +335,18 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     store?.save(ctx.num, a, seqRaw);
   }
   const finishes = seglen === 0 && (flags & Th.FIN) !== 0 && (firstPass ? awaitsFin(ctx, a.stream, a.direction) : (memo?.plan.steps.length ?? 0) > 0);
-  if (seglen > 0 || finishes) {
-    if (seglen > 0 && tree.wants(hfTcp.payload)) {
-      tree.add(hfTcp.payload, tvb, payloadOff, seglen, slice(tvb, payloadOff, seglen), tree.labels ? `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})` : undefined);
-    } else if (seglen > 0 && tree.enabled) {
+  // tshark shows no payload, nor hands it on, when the capture kept none of it.
+  if (captured > 0 || finishes) {
+    if (captured > 0 && tree.wants(hfTcp.payload)) {
+      tree.add(hfTcp.payload, tvb, payloadOff, captured, slice(tvb, payloadOff, captured), tree.labels ? `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})` : undefined);
+    } else if (captured > 0 && tree.enabled) {
       // A payload the capture cut short ends the layer here on the full tree: so it must on a pruned one.
-      ensure(tvb, payloadOff, seglen);
+      ensure(tvb, payloadOff, captured);
     }
     const plan = deliverPayload(ctx, tvb, payloadOff, end, parent, tree, {
       stream: a.stream, direction: a.direction, srcPort, dstPort, fin: (flags & Th.FIN) !== 0,
       relSeq: (a.relSeq + (syn ? 1 : 0)) >>> 0, duplicateData: a.duplicateData, keepAlive: a.flags.keepAlive === true, spurious: a.flags.spurious === true, overlap: a.overlap,
-      rst: (flags & Th.RST) !== 0, truncated: ctx.frame.capLen < ctx.frame.origLen,
+      rst: (flags & Th.RST) !== 0, truncated: captured < seglen,
     }, firstPass || !memo ? undefined : memo.plan, ctx.visited && !memo);
     if (firstPass) {
       memo!.plan = plan;
@@ -350,22 +356,33 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   return end - offset;
 }
 
+/**
+ * Where the segment ending at `end` (in what was captured) ends on the wire: where IP's length says
+ * when the snapshot length cut the frame there (not at the frame's end: a link trailer may follow).
+ * A reassembled buffer lacks nothing.
+ */
+function reportedEnd(tvb: Tvb, end: number, ip: IpPacketInfo | undefined): number {
+  if (tvb.source !== 0 || end !== tvb.bytes.length || tvb.reportedLength === end) return end;
+  const wireEnd = ip?.wireEnd;
+  return wireEnd === undefined ? tvb.reportedLength : Math.max(end, wireEnd);
+}
+
 function deferSegmentInfo(
-  ctx: PacketContext, tvb: Tvb, offset: number, payloadOff: number, end: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
+  ctx: PacketContext, tvb: Tvb, offset: number, payloadOff: number, seglen: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
 ): void {
-  ctx.cols.appendInfoLater(() => segmentInfo(tvb, offset, payloadOff, end, a, winSize, sackAt));
+  ctx.cols.appendInfoLater(() => segmentInfo(tvb, offset, payloadOff, seglen, a, winSize, sackAt));
 }
 
 /** `src → dst [flags] Seq=… Ack=… Win=… Len=…` and the options, for the segment whose header is at `offset`. */
 function segmentInfo(
-  tvb: Tvb, offset: number, payloadOff: number, end: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
+  tvb: Tvb, offset: number, payloadOff: number, seglen: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
 ): string {
   const flags = u16(tvb, offset + 12) & 0xfff;
   let info = `${u16(tvb, offset)} \u2192 ${u16(tvb, offset + 2)} [${tcpFlagNames(flags)}] Seq=${a.relSeq}`;
   if (flags & Th.ACK) info += ` Ack=${a.relAck}`;
   info += ` Win=${winSize}`;
   if (flags & Th.URG) info += ` Urg=${u16(tvb, offset + 18)}`;
-  info += ` Len=${end - payloadOff}` + optionsInfo(tvb, offset + 20, payloadOff);
+  info += ` Len=${seglen}` + optionsInfo(tvb, offset + 20, payloadOff);
   if (sackAt !== undefined) {
     const len = u8(tvb, sackAt + 1);
     for (let p = sackAt + 2; p < sackAt + len; p += 8) {
@@ -494,6 +511,7 @@ function dissectShortSegment(tvb: Tvb, offset: number, end: number, ctx: PacketC
     tree.add(hfTcp.options, tvb, offset + 20, end - offset - 20, slice(tvb, offset + 20, end - offset - 20), `Options: (${h.hdrLen - 20} bytes)`);
     addTimestamps(tree, tvb, offset, a);
   }
+  ctx.note(segmentNotes(flags, a.flags));
   throw new MalformedError(`TCP header length ${h.hdrLen} runs past the segment`);
 }
 
@@ -681,7 +699,7 @@ function addTimestamps(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis)
 function addAnalysis(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis): void {
   const labels = tree.labels;
   const f = a.flags;
-  const anyFlag = f.reusedPorts || f.fastRetransmission || f.outOfOrder || f.spurious || f.retransmission || f.lostSegment || f.ackLostSegment || f.windowUpdate || f.keepAlive || f.keepAliveAck || f.dupAck || f.zeroWindow;
+  const anyFlag = hasAnalysisFlag(f);
   if (a.acksFrame === undefined && a.bytesInFlight === undefined && a.pushBytes === undefined && !anyFlag) return;
   const t = tree.addGenerated(hfTcp.analysis, tvb, offset, 0, null, 'SEQ/ACK analysis');
   if (a.acksFrame !== undefined) {
