@@ -74,8 +74,9 @@ if (args.includes('--breakdown')) {
     parts[name] = +((last - now) / counts.packets).toFixed(1);
     last = now;
   };
-  const bags = cap.dissection.session.bags;
-  for (const key of [...bags.keys()]) drop(`session:${key}`, () => bags.delete(key));
+  // SessionState keeps its keys and their state side by side (shared/dissect/packet.ts).
+  const state = cap.dissection.session;
+  for (const key of [...state.keys]) drop(`session:${key}`, () => { state.values[state.keys.indexOf(key)] = null; });
   drop('engine memos', () => { cap.dissection.memos = null; });
   drop('engine needs', () => cap.dissection.needs.clear());
   drop('recent frames', () => { cap.recent = null; });

@@ -12,13 +12,14 @@ import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { FieldTable, Tree } from '../tree.js';
 import { ascii, asciiRepeated, ensure, slice, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
-import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
+import { bigNs } from '../ns.js';
 import { escapeString } from '../../format/field-text.js';
 import { DESEGMENT_ONE_MORE_SEGMENT, DESEGMENT_UNTIL_FIN, isTcpPayload, setStreamDissector, type TcpPayload } from './tcp-reassembly.js';
 import { noteWebSocketHandshake } from './websocket.js';
 import { dissectTextLines } from './websocket-text.js';
 import { CONTENT_CAP, decodeContent } from './http-content.js';
 import { HEADER, HeaderScan, lineEnd, withoutCr } from './http-headers.js';
+import { HttpStreams, NO_TEXT } from './http-streams.js';
 
 export const httpProto = protocol('http', 'HTTP', 'Hypertext Transfer Protocol');
 
@@ -122,67 +123,27 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PAT
   'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'M-SEARCH', 'PURGE']);
 
 /**
- * Per-stream HTTP state, built on the first pass. The requests are kept (as parallel
- * arrays, not an object each) because a revisited response names its request: each
+ * Per-stream HTTP state, built on the first pass (HttpStreams: columns, not an object per
+ * stream). The requests are kept because a revisited response names its request: each
  * message's memo is then one small number, its place in the stream.
  */
-interface StreamState {
-  /**
-   * The requests in order, `stride` values each in one flat array (most streams carry one
-   * or two: one small array, not one per field): its frame (0 for one counted before its
-   * body arrived), its URI as sent, its Host header (undefined without one; the full URI is
-   * made from the two only when shown), and (stride 4) its time in nanoseconds since `epochSec`.
-   * When the dissection keeps every frame's time (ctx.times) a request's time is its frame's: stride 3.
-   */
-  requests: (number | string | Ns | undefined)[] | undefined;
-  stride: 3 | 4;
-  /** Requests before this index were let go (see dropAnswered): `requests` starts with this one. */
-  dropped: number;
-  /** Indexes of HEAD requests (their responses have no body). */
-  headRequests: Set<number> | undefined;
-  epochSec: number | undefined;
-  responses: number;
-  /** A whole message went by: bytes that do not start one are shown as a continuation. */
-  sawMessage: boolean;
-  /** Frame from which the stream carries WebSocket, once a 101 answered an Upgrade: websocket. */
-  websocketFrom: number | undefined;
-  /** Each time websocketFrom was set: the frame that set it, and the value (read back on revisits). */
-  websocketHistory: [setAt: number, from: number][] | undefined;
-  upgradeRequested: boolean;
+function httpStreams(ctx: PacketContext, stream: number): HttpStreams {
+  const streams = ctx.session.get('http.streams', newHttpStreams);
+  streams.ensureStream(stream);
+  return streams;
+}
+
+// Made by a function defined once (not a closure per call).
+function newHttpStreams(): HttpStreams {
+  return new HttpStreams();
 }
 
 interface MessageMemo {
   requestNumber?: number;
   responseNumber?: number;
-  /** A response's request, by its index in the stream (read with requestAt). */
+  /** A response's request, by its index in the stream (read with requestFrame and shownUri). */
   request?: number;
   prevRequest?: number;
-}
-
-function streamState(ctx: PacketContext, stream: number): StreamState {
-  // By stream index (numbered from 0): an array slot each, not a map entry.
-  const m = ctx.session.get('http.streams', newStreamTable);
-  let s = m[stream];
-  if (!s) {
-    s = {
-      requests: undefined, stride: ctx.times ? 3 : 4, dropped: 0, headRequests: undefined, epochSec: undefined, responses: 0, sawMessage: false,
-      websocketFrom: undefined, websocketHistory: undefined, upgradeRequested: false,
-    };
-    m[stream] = s;
-  }
-  return s;
-}
-
-// Session tables, made by functions defined once (not a closure per call).
-function newStreamTable(): (StreamState | undefined)[] {
-  return [];
-}
-function newUriCache(): Map<string, string> {
-  return new Map();
-}
-
-function requestCount(st: StreamState): number {
-  return st.dropped + (st.requests === undefined ? 0 : st.requests.length / st.stride);
 }
 
 /**
@@ -191,43 +152,23 @@ function requestCount(st: StreamState): number {
  * message seen twice in one frame): the others are let go, so a long keep-alive stream holds
  * the few requests in flight rather than all it ever carried.
  */
-function dropAnswered(ctx: PacketContext, st: StreamState): void {
-  if (ctx.keepsMemos || st.requests === undefined) return;
-  const keepFrom = Math.min(st.responses - 1, requestCount(st) - 2);
-  // In batches: taking requests off the front one at a time would move the rest each time.
-  if (keepFrom - st.dropped < 64) return;
-  st.requests.splice(0, (keepFrom - st.dropped) * st.stride);
-  st.dropped = keepFrom;
-  if (st.headRequests) for (const i of st.headRequests) if (i < keepFrom) st.headRequests.delete(i);
+function dropAnswered(ctx: PacketContext, streams: HttpStreams, s: number): void {
+  if (ctx.keepsMemos) return;
+  const keepFrom = Math.min(streams.responseCount(s) - 1, streams.requestCount(s) - 2);
+  // In batches: letting requests go one at a time would move the rest each time.
+  if (keepFrom - streams.dropped(s) < 64) return;
+  streams.dropBefore(s, keepFrom);
 }
 
-function addRequest(ctx: PacketContext, st: StreamState, frame: number, uri: string, host: string | undefined, method: string): void {
-  if (method === 'HEAD') (st.headRequests ??= new Set()).add(requestCount(st));
-  if (st.stride === 3) {
-    if (st.requests === undefined) st.requests = [frame, uri, host];
-    else st.requests.push(frame, uri, host);
-    return;
-  }
-  st.epochSec ??= ctx.frame.tsSec;
-  const time = frame === 0 ? 0 : nsSince(st.epochSec, ctx.frame.tsSec, ctx.frame.tsNsec);
-  if (st.requests === undefined) st.requests = [frame, uri, host, time];
-  else st.requests.push(frame, uri, host, time);
+function addRequest(ctx: PacketContext, streams: HttpStreams, s: number, frame: number, uri: number, host: number, method: string): void {
+  // When the dissection keeps every frame's time (ctx.times) a request's time is its frame's.
+  streams.addRequest(s, frame, uri, host, method === 'HEAD', !ctx.times, ctx.frame.tsSec, ctx.frame.tsNsec);
 }
 
-/** The frame of request i (0-based) of the stream, which must exist (no object made, unlike requestAt). */
-function requestFrame(st: StreamState, i: number): number {
-  return st.requests![(i - st.dropped) * st.stride] as number;
-}
-
-/**
- * Request i (0-based) of the stream, which must exist: its frame, the URI its response names
- * (the full URI when there is one), and its time (undefined when its frame's time gives it, ctx.times).
- */
-function requestAt(st: StreamState, i: number): { frame: number; uri: string; timeNs: Ns | undefined } {
-  const r = st.requests!;
-  const k = (i - st.dropped) * st.stride;
-  const uri = r[k + 1] as string;
-  return { frame: r[k] as number, uri: fullRequestUri(uri, r[k + 2] as string | undefined) || uri, timeNs: st.stride === 4 ? (r[k + 3] as Ns) : undefined };
+/** The URI a response names for request i of the stream: the full URI when there is one. */
+function shownUri(streams: HttpStreams, s: number, i: number): string {
+  const uri = streams.requestUri(s, i);
+  return fullRequestUri(uri, streams.requestHost(s, i)) || uri;
 }
 
 /**
@@ -239,46 +180,33 @@ function encodeMessage(memo: MessageMemo): number {
   return n * 2 + (memo.request === undefined ? 0 : 1);
 }
 
-function decodeMessage(v: number, kind: 'request' | 'response', st: StreamState | undefined): MessageMemo {
+function decodeMessage(v: number, kind: 'request' | 'response', streams: HttpStreams | undefined, s: number): MessageMemo {
   const n = Math.floor(v / 2);
   const memo: MessageMemo = {};
   if (kind === 'request') {
     if (n > 0) memo.requestNumber = n;
-    if (st && n >= 2) memo.prevRequest = requestFrame(st, n - 2);
+    if (streams && n >= 2) memo.prevRequest = streams.requestFrame(s, n - 2);
   } else {
     if (n > 0) memo.responseNumber = n;
-    if (st && v % 2 === 1) memo.request = n - 1;
+    if (streams && v % 2 === 1) memo.request = n - 1;
   }
   return memo;
 }
 
-/** Where the stream carries WebSocket, as the first pass saw it on entering frame `num`. */
-function websocketFromAt(st: StreamState, num: number): number | undefined {
-  let from: number | undefined;
-  for (const [setAt, value] of st.websocketHistory ?? []) if (setAt < num) from = value;
-  return from;
-}
-
 /**
- * URIs and hosts repeat (the same pages, again and again): a response keeps its request's URI
- * and Host, so repeated ones are stored once. Unbounded distinct texts are not all cached.
+ * The text id a request's URI is kept under. URIs and hosts repeat (the same pages, again and
+ * again): when the dissection keeps memos, repeated ones share an id. A single pass lets
+ * answered requests go (dropAnswered): nothing piles up to share.
  */
-const URI_CACHE_MAX = 4096;
-
-function keptText(ctx: PacketContext, text: string): string {
-  // A single pass lets answered requests go (dropAnswered): nothing piles up to share.
-  if (!ctx.keepsMemos) return text;
-  const cache = ctx.session.get('http.uris', newUriCache);
-  const known = cache.get(text);
-  if (known !== undefined) return known;
-  if (cache.size < URI_CACHE_MAX) cache.set(text, text);
-  return text;
+function uriId(ctx: PacketContext, streams: HttpStreams, tvb: Tvb, off: number, uri: string): number {
+  if (!ctx.keepsMemos) return streams.textId(uri, false);
+  // A new URI sliced from the request line at tvb[off] is decoded afresh, not to hold on to the whole line.
+  return streams.sharedTextId(uri) ?? streams.textId(ascii(tvb, off, uri.length), true);
 }
 
-/** keptText for a URI sliced from the request line at tvb[off]: a new one is decoded afresh, not to hold on to the whole line. */
-function keptUri(ctx: PacketContext, tvb: Tvb, off: number, uri: string): string {
-  if (!ctx.keepsMemos) return uri;
-  return ctx.session.get('http.uris', newUriCache).get(uri) ?? keptText(ctx, ascii(tvb, off, uri.length));
+/** The text id a request's Host value is kept under (see uriId). */
+function hostId(ctx: PacketContext, streams: HttpStreams, host: string | undefined): number {
+  return host === undefined ? NO_TEXT : streams.textId(host, ctx.keepsMemos);
 }
 
 type FirstLine =
@@ -429,9 +357,9 @@ function peekFirstLine(tvb: Tvb, off: number, end: number): FirstLine | undefine
 export const dissectHttp: Dissector = (tvb, offset, end, ctx, tree, data) => {
   const tcp = isTcpPayload(data) ? data : undefined;
   if (tcp) {
-    const st = streamState(ctx, tcp.stream);
+    const streams = httpStreams(ctx, tcp.stream);
     // On a revisit, the value the first pass saw comes from the stream's history (no memo per frame).
-    const wsFrom = ctx.getMemo<number>('http.ws') ?? (ctx.visited ? websocketFromAt(st, ctx.num) : st.websocketFrom);
+    const wsFrom = ctx.getMemo<number>('http.ws') ?? (ctx.visited ? streams.websocketFromAt(tcp.stream, ctx.num) : streams.websocketFrom(tcp.stream));
     if (wsFrom !== undefined && ctx.num >= wsFrom) {
       if (!ctx.visited) ctx.setLocalMemo('http.ws', wsFrom);
       return callWebSocket(tvb, offset, end, ctx, tree, tcp);
@@ -465,12 +393,12 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   const b = tvb.bytes;
   const canAsk = tcp?.canDesegment ?? false;
   // Looked up once (dissectHttp made it for a TCP stream).
-  const st = tcp ? streamState(ctx, tcp.stream) : undefined;
+  const streams = tcp ? httpStreams(ctx, tcp.stream) : undefined;
   const fl = peekFirstLine(tvb, off, end);
   if (!fl) {
     // Not the start of a message. At the start of a segment of a stream HTTP owns tshark 4.0 takes the
     // bytes and shows nothing; after a message in the same segment they are a "Continuation".
-    const seen = tcp ? (ctx.getMemo<boolean>('http.seen:' + off) ?? (!ctx.visited && st!.sawMessage === true)) : false;
+    const seen = tcp ? (ctx.getMemo<boolean>('http.seen:' + off) ?? (!ctx.visited && streams!.sawMessage(tcp.stream))) : false;
     if (tcp && !ctx.visited && seen) ctx.setMemo('http.seen:' + off, true);
     if (!first || seen) {
       if (first) {
@@ -479,6 +407,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         ctx.cols.setInfo('Continuation');
       } else ctx.cols.appendInfo('Continuation');
       const item = tree.add(httpProto.def, tvb, off, end - off, null, tree.labels ? httpProto.label : undefined);
+      ctx.note(Noted.Http);
       if (first && item.wants(hfHttp.fileData)) {
         item.add(hfHttp.fileData, tvb, off, end - off, fileDataText(slice(tvb, off, end - off)), item.labels ? `File Data: ${end - off} bytes` : undefined);
       } else if (first && item.enabled) {
@@ -545,7 +474,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       if (canAsk) {
         // With Expect: 100-continue tshark counts the request once its headers are in, before waiting for the body.
         if (fl.kind === 'request' && tcp && !ctx.visited && headerScan.text(tvb, HEADER.expect)?.toLowerCase() === '100-continue' && !ctx.getMemo('http.pending:' + off)) {
-          addRequest(ctx, st!, 0, '', undefined, fl.method);
+          addRequest(ctx, streams!, tcp.stream, 0, NO_TEXT, NO_TEXT, fl.method);
           ctx.setMemo('http.pending:' + off, true);
         }
         tcp!.desegment(off, headersEnd + bodyLen - end);
@@ -558,32 +487,31 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   ctx.cols.protocol = httpProto.short;
   ctx.protocols.push('http');
   ctx.cols.setFence();
-  if (st && !ctx.visited) st.sawMessage = true;
+  if (tcp && !ctx.visited) streams!.markSawMessage(tcp.stream);
 
   // Cross-message bookkeeping, memoised per message for revisits. A single pass has none, and
   // no frame hands HTTP the same message twice: it neither makes the key nor keeps the memo.
   const memoKey = ctx.keepsMemos ? 'http:' + (tcp?.key ?? '') + ':' + tvb.source + ':' + off : undefined;
   const stored = memoKey === undefined ? undefined : ctx.getMemo<number>(memoKey);
-  let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, st);
+  let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, streams, tcp?.stream ?? 0);
   if (!memo) {
     memo = {};
-    if (tcp && st && !ctx.visited) {
+    if (tcp && streams && !ctx.visited) {
+      const s = tcp.stream;
       if (fl.kind === 'request') {
-        const prev = requestCount(st);
-        const host = headerScan.text(tvb, HEADER.host);
-        addRequest(ctx, st, ctx.num, keptUri(ctx, tvb, off + fl.method.length + 1, fl.uri), host === undefined ? undefined : keptText(ctx, host), fl.method);
+        const prev = streams.requestCount(s);
+        const uri = uriId(ctx, streams, tvb, off + fl.method.length + 1, fl.uri);
+        addRequest(ctx, streams, s, ctx.num, uri, hostId(ctx, streams, headerScan.text(tvb, HEADER.host)), fl.method);
         memo.requestNumber = prev + 1;
-        if (prev > 0) memo.prevRequest = requestFrame(st, prev - 1);
-        if (headerScan.text(tvb, HEADER.upgrade)?.toLowerCase() === 'websocket') st.upgradeRequested = true;
+        if (prev > 0) memo.prevRequest = streams.requestFrame(s, prev - 1);
       } else {
-        st.responses++;
-        memo.responseNumber = st.responses;
-        const i = st.responses - 1;
-        if (i < requestCount(st) && requestFrame(st, i) !== 0) memo.request = i;
-        dropAnswered(ctx, st);
+        const n = streams.addResponse(s);
+        memo.responseNumber = n;
+        const i = n - 1;
+        if (i < streams.requestCount(s) && streams.requestFrame(s, i) !== 0) memo.request = i;
+        dropAnswered(ctx, streams, s);
         if (fl.code === 101 && headerScan.text(tvb, HEADER.upgrade)?.toLowerCase().includes('websocket')) {
-          st.websocketFrom = ctx.num + 1;
-          (st.websocketHistory ??= []).push([ctx.num, st.websocketFrom]);
+          streams.setWebsocketAfter(s, ctx.num);
           noteWebSocketHandshake(ctx, tcp.stream, {
             extensions: headerScan.text(tvb, HEADER.wsExtensions) ?? '',
             protocol: headerScan.text(tvb, HEADER.wsProtocol) ?? '',
@@ -600,7 +528,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);
   // The hidden http.request or http.response item below, known to filters without a tree.
-  ctx.note(fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse);
+  ctx.note(Noted.Http | (fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse));
   if (item.wantsAny(hfHttp)) {
     const labels = item.labels;
     if (le >= 0) {
@@ -680,13 +608,14 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
       item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${n}` : undefined);
-      if (memo.request !== undefined && st) {
-        const request = requestAt(st, memo.request);
-        const sent = request.timeNs;
-        const dt = sent === undefined ? ctx.times!.between(ctx.num, request.frame) : bigNs(nsSub(nsSince(st.epochSec!, ctx.frame.tsSec, ctx.frame.tsNsec), sent));
+      if (memo.request !== undefined && tcp && streams) {
+        const frame = streams.requestFrame(tcp.stream, memo.request);
+        const since = streams.requestTimeTo(tcp.stream, memo.request, ctx.frame.tsSec, ctx.frame.tsNsec);
+        const dt = since === undefined ? ctx.times!.between(ctx.num, frame) : bigNs(since);
         item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
-        item.addGenerated(hfHttp.requestIn, tvb, off, 0, request.frame, labels ? `Request in frame: ${request.frame}` : undefined);
-        if (request.uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, request.uri, labels ? `Request URI: ${request.uri}` : undefined);
+        item.addGenerated(hfHttp.requestIn, tvb, off, 0, frame, labels ? `Request in frame: ${frame}` : undefined);
+        const uri = shownUri(streams, tcp.stream, memo.request);
+        if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${uri}` : undefined);
       }
     }
   }
@@ -696,7 +625,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   let bEnd = bodyEnd;
   if (chunked && bodyEnd > headersEnd) {
     const body = dechunk(tvb, headersEnd, bodyEnd, item, fl.kind);
-    btvb = ctx.addSource(`De-chunked entity body (${body.length} bytes)`, body);
+    btvb = ctx.addSource('De-chunked entity body', body);
     bOff = 0;
     bEnd = body.length;
   }
@@ -708,7 +637,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       if (item.wants(hfWs.text)) {
         item.add(hfWs.text, btvb, bOff, bEnd - bOff, null, item.labels ? `Content-encoded entity body (${name}): ${bEnd - bOff} bytes -> ${r.bytes.length} bytes` : undefined);
       }
-      btvb = ctx.addSource(`Uncompressed entity body (${r.bytes.length} bytes)`, r.bytes);
+      btvb = ctx.addSource('Uncompressed entity body', r.bytes);
       bOff = 0;
       bEnd = r.bytes.length;
     } else if (!r.ok && r.reason !== 'unsupported' && item.enabled) {
@@ -736,7 +665,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
   }
   // After a 101 the rest of this segment belongs to the new protocol.
-  if (fl.kind === 'response' && fl.code === 101 && tcp && bodyEnd < end && (ctx.getMemo<number>('http.ws') ?? st!.websocketFrom) !== undefined) {
+  if (fl.kind === 'response' && fl.code === 101 && tcp && bodyEnd < end && (ctx.getMemo<number>('http.ws') ?? streams!.websocketFrom(tcp.stream)) !== undefined) {
     callWebSocket(tvb, bodyEnd, end, ctx, tree, tcp, false);
     return end - off;
   }
@@ -816,8 +745,8 @@ function answersHead(ctx: PacketContext, tcp: TcpPayload | undefined, tvb: Tvb, 
 
 function isHeadResponse(ctx: PacketContext, tcp: TcpPayload | undefined): boolean {
   if (!tcp) return false;
-  const st = streamState(ctx, tcp.stream);
-  return st.headRequests?.has(st.responses) === true;
+  const streams = httpStreams(ctx, tcp.stream);
+  return streams.isHeadRequest(tcp.stream, streams.responseCount(tcp.stream));
 }
 
 /** http.request.full_uri: made only to be shown (a request keeps its URI and Host apart). */
