@@ -2,7 +2,8 @@
  * How `paquet read` dissects each frame, and whether its display filter keeps
  * it. A filter its summary facts answer (shared/filter/summary-facts.ts:
  * protocols present, frame number and length, IPv4 addresses, ports, TCP
- * stream, HTTP requests and responses) runs without a tree, the cost of a plain `read`. At the first packet
+ * stream, the items the dissectors noted: HTTP messages, TCP flags and analysis
+ * flags) runs without a tree, the cost of a plain `read`. At the first packet
  * the facts cannot answer (a tunnel, an ICMP error quoting a header, a field
  * only the tree has), the capture's state is rebuilt by dissecting the frames
  * before it again without a tree, since a single-pass dissection cannot

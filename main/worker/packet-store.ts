@@ -34,7 +34,7 @@ export const PacketFlag = {
   Ipv4Known: Known.Ipv4,
   /** One TCP or UDP header, whose ports are srcPort and dstPort. */
   PortsKnown: Known.Ports,
-  /** Three bits: the items the dissectors noted (HTTP requests, responses), read by summary-filter.ts. */
+  /** The items the dissectors noted (HTTP messages, TCP flags and analysis flags), read by summary-filter.ts: bits 5 to 15. */
   Noted: Known.Noted,
 } as const;
 
@@ -131,12 +131,14 @@ class RowKinds {
   readonly colors: number[] = [];
   readonly flags: number[] = [];
   readonly stacks: number[] = [];
-  private readonly ids = new Map<number, number>();
+  /** Ids by Protocol id, then by the other four in one number. */
+  private readonly ids: Map<number, number>[] = [];
 
-  /** `digits`, `color` and `flags` below 256, `stack` below 65536: the key is exact below 2^53 for 2^21 protocols. */
+  /** `digits` and `color` below 256, `flags` and `stack` below 65536: the key is below 2^48, exact. */
   intern(digits: number, protocol: number, color: number, flags: number, stack: number): number {
-    const key = (((protocol * 256 + digits) * 256 + color) * 256 + flags) * 65536 + stack;
-    let id = this.ids.get(key);
+    const key = ((digits * 256 + color) * 65536 + flags) * 65536 + stack;
+    const ids = (this.ids[protocol] ??= new Map());
+    let id = ids.get(key);
     if (id === undefined) {
       id = this.digits.length;
       this.digits.push(digits);
@@ -144,7 +146,7 @@ class RowKinds {
       this.colors.push(color);
       this.flags.push(flags);
       this.stacks.push(stack);
-      this.ids.set(key, id);
+      ids.set(key, id);
     }
     return id;
   }

@@ -1,7 +1,7 @@
 /**
  * Display filters answered from a packet's summary facts instead of its tree:
  * its protocol stack (frame.protocols), frame number and length, the items
- * the dissectors noted (shared/dissect/noted.ts: HTTP requests and responses),
+ * the dissectors noted (shared/dissect/noted.ts: HTTP messages, TCP flags and analysis flags),
  * and, in the plain case of one network and one transport layer, its IPv4
  * addresses, ports and TCP stream. A filter that reads only those, or fields
  * of protocols the packet does not carry, is evaluated on items made from the
@@ -30,6 +30,8 @@ export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 't
 
 /** Where the Noted bits sit among the Known bits. */
 const NOTED_SHIFT = 5;
+/** All Noted bits (shared/dissect/noted.ts). */
+const ALL_NOTED = Object.values(Noted).reduce((all, bit) => all | bit, 0);
 
 /**
  * Which addressing facts stand for the packet's items (only in the plain case),
@@ -41,8 +43,8 @@ export const Known = {
   Ipv4: 8,
   /** One TCP or UDP header, whose ports (and TCP stream) the context holds. */
   Ports: 16,
-  /** The packet's Noted bits: the three high bits of the byte (shared/dissect/noted.ts has no room for more). */
-  Noted: (Noted.HttpRequest | Noted.HttpResponse | Noted.Repeated) << NOTED_SHIFT,
+  /** The packet's Noted bits, above the others (the store keeps 16 bits: room for eleven). */
+  Noted: ALL_NOTED << NOTED_SHIFT,
 } as const;
 
 /** The Noted bits among a packet's Known bits. */
@@ -98,9 +100,12 @@ export interface ItemsPlan {
   readonly protocolItems: readonly TreeNode[];
   /** One reusable item per fact value, whose value is set for each packet from facts[fact]. */
   readonly items: readonly { readonly node: TreeNode; readonly fact: number }[];
-  /** Items of NOTED_FIELDS, there when the packet's Noted bits (facts[fact]) have `bit`. */
+  /** Items of NOTED_FIELDS, there when the packet's Noted bits (facts[fact]) have `bit`, valued by `value`. */
   readonly noted: readonly NotedItem[];
-  /** The filter counts noted items (reads more than their presence): a Repeated bit leaves the packet to the tree. */
+  /**
+   * The filter counts noted items without a value bit (reads more than their presence): a Repeated
+   * bit leaves the packet to the tree. Items with one are read only with Known.Ports (in `need`).
+   */
   readonly countsNoted: boolean;
   /**
    * Answers already worked out, by the facts' values (a map per fact, nested): most
@@ -112,6 +117,8 @@ export interface ItemsPlan {
 interface NotedItem {
   readonly node: TreeNode;
   readonly bit: number;
+  /** The bit the item's boolean value is (NotedField.value), or 0: always the node's value. */
+  readonly value: number;
   readonly fact: number;
 }
 
@@ -158,12 +165,19 @@ export class FactFilter {
       return facts.indexOf(fact);
     };
     for (const name of this.filter.fields) {
-      const bit = NOTED_FIELDS[name];
-      if (bit !== undefined) {
+      const notedField = NOTED_FIELDS[name];
+      if (notedField !== undefined) {
         // Absent protocol: no item, whatever the bits say (they say so too).
         if (absent(protocolOf(name, this.registry))) continue;
-        noted.push({ node: new TreeNode(this.def(name), 0, 0, 0, true), bit, fact: factIndex('noted') });
-        countsNoted ||= this.filter.valueFields.has(name);
+        const def = this.def(name);
+        // A protocol's value is its bytes, which only the packet has; the other noted items hold a boolean or nothing.
+        if (def.type === 'protocol' && this.filter.valueFields.has(name)) return TREE;
+        const node = new TreeNode(def, 0, 0, notedField.length, def.type === 'boolean' ? true : null);
+        noted.push({ node, bit: notedField.bit, value: notedField.value ?? 0, fact: factIndex('noted') });
+        if (!this.filter.valueFields.has(name)) continue;
+        // An item of the transport header: one in a packet with one transport layer, whatever Repeated says.
+        if (notedField.value !== undefined) need |= PORTS;
+        else countsNoted = true;
         continue;
       }
       const field = FACT_FIELDS[name];
@@ -217,11 +231,12 @@ export class FactFilter {
       node.value = row[fact]!;
       items.push(node);
     }
-    for (const { node, bit, fact } of plan.noted) {
+    for (const { node, bit, value, fact } of plan.noted) {
       const bits = row[fact]!;
       if ((bits & bit) === 0) continue;
-      // One item, or several whose number only the tree knows (their values are all `true`).
+      // One item, or several whose number only the tree knows (their values are all the same).
       if (plan.countsNoted && (bits & Noted.Repeated) !== 0) return undefined;
+      if (value !== 0) node.value = (bits & value) !== 0;
       items.push(node);
     }
     const passes = this.filter.matchesItems(items, NO_SOURCES);

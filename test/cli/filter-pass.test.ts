@@ -3,8 +3,9 @@
  * without a tree, rewinding to pruned trees at the first packet the facts cannot
  * answer: every packet of every shared capture must get the full tree's answer,
  * for filters on protocols, frame numbers and lengths, addresses, ports and
- * streams (fixed ones and ones with values taken from each capture), and HTTP
- * requests and responses, which never need a rewind unless counted.
+ * streams (fixed ones and ones with values taken from each capture), and the
+ * noted items (HTTP messages, TCP flags and analysis flags), which never need a
+ * rewind unless counted.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Dissected } from '../../shared/dissect/engine.js';
@@ -26,10 +27,14 @@ const FILTERS = [
   'websocket', 'dns', 'udp.port == 53', 'tcp.stream == 1', 'tcp.port != 80', 'count(ip.addr) == 2', 'len(udp.port) == 2',
   'frame.number in {2..4} || icmp', 'http.request.method == "GET"', 'ip.src#1 == 10.0.0.1', '!ip', 'udp.srcport > 1024 && ip.dst != 1.2.3.4',
   'http.request and tcp.port == 80', 'http.response && frame.len > 200', 'count(http.request) == 1', 'count(http.response) > 1',
+  'http contains "HTTP"', 'tcp.analysis.flags && ip.addr == 127.0.0.1', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'count(tcp.flags.fin) == 1',
 ];
 
-/** Filters on the noted HTTP items' presence alone: the facts answer them on every capture, without a rewind. */
-const NEVER_REWOUND = ['http.request', 'http.response', '!http.request', 'http.request or http.response'];
+/** Filters on the noted items alone (HTTP messages, TCP flags and analysis flags): the facts answer them on every capture, without a rewind. */
+const NEVER_REWOUND = [
+  'http.request', 'http.response', '!http.request', 'http.request or http.response', 'http', '!http', 'tcp.analysis.flags',
+  'tcp.analysis.retransmission', 'tcp.flags.syn == 1', 'tcp.flags.reset == 1', '!(tcp.flags.fin == 1)',
+];
 
 function compile(text: string): CompiledFilter {
   const r = compileFilter(text, registry);

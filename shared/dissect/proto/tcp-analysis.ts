@@ -6,6 +6,7 @@
  * frame is a plain object that tcp.ts keeps for revisits (tcp-frames.ts).
  * Times are nanoseconds as Ns (a number while exact): no BigInt per segment.
  */
+import { Noted } from '../noted.js';
 import { nsSub, type Ns } from '../ns.js';
 import { EndpointPairs } from './endpoint-pairs.js';
 import { ConversationTable, type ConversationView } from './tcp-conversations.js';
@@ -35,6 +36,23 @@ export interface AnalysisFlags {
   keepAliveAck?: boolean;
   dupAck?: { num: number; frame: number };
   zeroWindow?: boolean;
+}
+
+/** Whether a segment's flags make a `tcp.analysis.flags` item (an RTO comes only with a retransmission). */
+export function hasAnalysisFlag(f: AnalysisFlags): boolean {
+  return f.reusedPorts || f.fastRetransmission || f.outOfOrder || f.spurious || f.retransmission || f.lostSegment || f.ackLostSegment
+    || f.windowUpdate || f.keepAlive || f.keepAliveAck || f.dupAck !== undefined || f.zeroWindow || false;
+}
+
+/** The Noted bits (noted.ts) of a segment's header flag items (`flags`: the header's) and analysis items. */
+export function segmentNotes(flags: number, f: AnalysisFlags): number {
+  let bits = Noted.TcpHeader;
+  if (flags & Th.SYN) bits |= Noted.TcpSyn;
+  if (flags & Th.ACK) bits |= Noted.TcpAck;
+  if (flags & Th.FIN) bits |= Noted.TcpFin;
+  if (flags & Th.RST) bits |= Noted.TcpReset;
+  if (hasAnalysisFlag(f)) bits |= f.retransmission ? Noted.TcpAnalysisFlags | Noted.TcpRetransmission : Noted.TcpAnalysisFlags;
+  return bits;
 }
 
 /** The boolean analysis flags as bits, in FLAG_NAMES order (tcp-frames.ts keeps the same bits per frame). */
