@@ -2,7 +2,7 @@
  * How `paquet read` dissects each frame, and whether its display filter keeps
  * it. A filter its summary facts answer (shared/filter/summary-facts.ts:
  * protocols present, frame number and length, IPv4 addresses, ports, TCP
- * stream, the items the dissectors noted: HTTP messages, TCP flags and analysis
+ * stream and segment length, the items the dissectors noted: HTTP messages, TCP flags and analysis
  * flags) runs without a tree, the cost of a plain `read`. At the first packet
  * the facts cannot answer (a tunnel, an ICMP error quoting a header, a field
  * only the tree has), the capture's state is rebuilt by dissecting the frames

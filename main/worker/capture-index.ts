@@ -304,6 +304,7 @@ export class CaptureIndex {
       info: truncateUtf8(d.info, INFO_MAX_BYTES),
       color: rowColor(d),
       tcpStream: analysis?.stream ?? -1,
+      tcpLen: d.ctx.tcpLen,
       flags,
       stack: d.protocols,
       srcPort: d.ctx.srcPort,

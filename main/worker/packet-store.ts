@@ -53,6 +53,8 @@ export interface PacketSummary {
   readonly color: RowColor;
   /** tcp.stream, or -1 when the packet is not TCP. */
   readonly tcpStream: number;
+  /** The value of the packet's one tcp.len item, or negative (none, or several: PacketContext.tcpLen). */
+  readonly tcpLen: number;
   readonly flags: number;
   /** frame.protocols (`eth:ethertype:ip:tcp:http`). */
   readonly stack: string;
@@ -162,6 +164,8 @@ export class PacketStore {
   length: UintColumn = new Uint8Array(0);
   /** tcp.stream + 1; 0 when not TCP (see tcpStreamOf). */
   tcpStream: UintColumn = new Uint8Array(0);
+  /** tcp.len + 1; 0 when the packet has no one tcp.len item (see tcpLenOf). */
+  tcpLen: UintColumn = new Uint8Array(0);
   /** Ids of the packet's transport ports in `portIds`. */
   srcPortId: UintColumn = new Uint8Array(0);
   dstPortId: UintColumn = new Uint8Array(0);
@@ -187,6 +191,8 @@ export class PacketStore {
     (this.dst = fit(this.dst, this.capacity, dst))[i] = dst;
     (this.length = fit(this.length, this.capacity, p.length))[i] = p.length;
     (this.tcpStream = fit(this.tcpStream, this.capacity, p.tcpStream + 1))[i] = p.tcpStream + 1;
+    const tcpLen = Math.max(p.tcpLen + 1, 0);
+    (this.tcpLen = fit(this.tcpLen, this.capacity, tcpLen))[i] = tcpLen;
     const srcPort = this.portIds.intern(p.srcPort);
     const dstPort = this.portIds.intern(p.dstPort);
     (this.srcPortId = fit(this.srcPortId, this.capacity, srcPort))[i] = srcPort;
@@ -255,6 +261,11 @@ export class PacketStore {
     return this.tcpStream[i]! - 1;
   }
 
+  /** tcp.len of packet i, -1 when it has no one tcp.len item. */
+  tcpLenOf(i: number): number {
+    return this.tcpLen[i]! - 1;
+  }
+
   hasFlag(i: number, flag: number): boolean {
     return (this.flagsOf(i) & flag) !== 0;
   }
@@ -266,6 +277,7 @@ export class PacketStore {
     this.dst = fit(this.dst, cap, 0);
     this.length = fit(this.length, cap, 0);
     this.tcpStream = fit(this.tcpStream, cap, 0);
+    this.tcpLen = fit(this.tcpLen, cap, 0);
     this.srcPortId = fit(this.srcPortId, cap, 0);
     this.dstPortId = fit(this.dstPortId, cap, 0);
     this.capacity = cap;

@@ -2,7 +2,8 @@
  * Display filters answered from the packet store, without reading the packet
  * from disk or dissecting it: the first pass stored each packet's summary
  * facts (protocol stack, frame number and length, the items the dissectors
- * noted, and in the plain case its IPv4 addresses, ports and TCP stream),
+ * noted, its TCP segment length, and in the plain case its IPv4 addresses,
+ * ports and TCP stream),
  * which shared/filter/summary-facts.ts turns into the items the filter reads.
  * Any other packet is left to the caller to dissect (test() returns undefined).
  */
@@ -50,6 +51,7 @@ const COLUMNS: Readonly<Record<Fact, Column>> = {
   srcPort: (s, i) => s.store.srcPort(i),
   dstPort: (s, i) => s.store.dstPort(i),
   tcpStream: (s, i) => s.store.tcpStreamOf(i),
+  tcpLen: (s, i) => s.store.tcpLenOf(i),
   noted: (s, i) => notedOf(s.store.flagsOf(i)),
 };
 

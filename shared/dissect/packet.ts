@@ -134,11 +134,21 @@ export class PacketContext {
   malformed = false;
   /** Noted bits (noted.ts): items this frame's full tree has, known without one. */
   noted = 0;
+  /**
+   * The value of the frame's `tcp.len` item, known without a tree (set by TCP where its full tree
+   * adds one): -1 when there is none, -2 when there are several (read by filters: summary-facts.ts).
+   */
+  tcpLen = -1;
 
   /** Say that the full tree has an item of a Noted kind (called with or without a tree). */
   note(item: number): void {
     if (this.noted & item) this.noted |= Noted.Repeated;
     this.noted |= item;
+  }
+
+  /** Say that the full tree has a `tcp.len` item of this value. */
+  noteTcpLen(len: number): void {
+    this.tcpLen = this.tcpLen === -1 ? len : -2;
   }
   /**
    * Per-packet state IP shares with the layers above (Wireshark's pinfo->flags.in_error_pkt and

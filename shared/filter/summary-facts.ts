@@ -2,10 +2,11 @@
  * Display filters answered from a packet's summary facts instead of its tree:
  * its protocol stack (frame.protocols), frame number and length, the items
  * the dissectors noted (shared/dissect/noted.ts: HTTP messages, TCP flags and analysis flags),
- * and, in the plain case of one network and one transport layer, its IPv4
- * addresses, ports and TCP stream. A filter that reads only those, or fields
- * of protocols the packet does not carry, is evaluated on items made from the
- * facts, by the filter's own code, so the answer is the one the full tree would give.
+ * the length of its one TCP segment (tcp.len), and, in the plain case of one
+ * network and one transport layer, its IPv4 addresses, ports and TCP stream.
+ * A filter that reads only those, or fields of protocols the packet does not
+ * carry, is evaluated on items made from the facts, by the filter's own code,
+ * so the answer is the one the full tree would give.
  *
  * Where the facts come from is the caller's: the worker's packet store
  * (main/worker/summary-filter.ts) or, in `paquet read -Y`, what the engine
@@ -24,9 +25,9 @@ import { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH } from './prot
 
 /**
  * A value the facts hold for a packet (a number; negative when it cannot be told).
- * `noted`: the packet's Noted bits.
+ * `noted`: the packet's Noted bits; `tcpLen`: the value of its one tcp.len item.
  */
-export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'noted';
+export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'tcpLen' | 'noted';
 
 /** Where the Noted bits sit among the Known bits. */
 const NOTED_SHIFT = 5;
@@ -78,6 +79,8 @@ const FACT_FIELDS: Readonly<Record<string, FactField>> = {
   'tcp.dstport': { protocol: 'tcp', need: PORTS, length: 2, values: ['dstPort'] },
   'tcp.port': { protocol: 'tcp', need: PORTS, length: 2, values: ['srcPort', 'dstPort'] },
   'tcp.stream': { protocol: 'tcp', need: PORTS, length: 0, values: ['tcpStream'] },
+  // The context counts its items itself (PacketContext.tcpLen): none, or several, is a negative fact, for the tree.
+  'tcp.len': { protocol: 'tcp', need: 0, length: 0, values: ['tcpLen'] },
   'udp.srcport': { protocol: 'udp', need: PORTS, length: 2, values: ['srcPort'] },
   'udp.dstport': { protocol: 'udp', need: PORTS, length: 2, values: ['dstPort'] },
   'udp.port': { protocol: 'udp', need: PORTS, length: 2, values: ['srcPort', 'dstPort'] },
@@ -286,6 +289,7 @@ export function factOf(d: Dissected, fact: Fact): number {
     case 'srcPort': return d.ctx.srcPort;
     case 'dstPort': return d.ctx.dstPort;
     case 'tcpStream': return tcpAnalysis(d)?.stream ?? -1;
+    case 'tcpLen': return d.ctx.tcpLen;
     case 'noted': return d.ctx.noted;
   }
 }

@@ -28,6 +28,7 @@ const FILTERS = [
   'frame.number in {2..4} || icmp', 'http.request.method == "GET"', 'ip.src#1 == 10.0.0.1', '!ip', 'udp.srcport > 1024 && ip.dst != 1.2.3.4',
   'http.request and tcp.port == 80', 'http.response && frame.len > 200', 'count(http.request) == 1', 'count(http.response) > 1',
   'http contains "HTTP"', 'tcp.analysis.flags && ip.addr == 127.0.0.1', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'count(tcp.flags.fin) == 1',
+  'tcp.len > 0', 'tcp.len == 0', 'tcp.len >= 1000', '!(tcp.len > 0)', 'tcp.len > 0 and tcp.port == 80', 'count(tcp.len) == 1',
 ];
 
 /** Filters on the noted items alone (HTTP messages, TCP flags and analysis flags): the facts answer them on every capture, without a rewind. */

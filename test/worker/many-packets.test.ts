@@ -56,8 +56,8 @@ describe('many packets (worker)', () => {
 
   it('applies a filter in slices with progress; every copy keeps its WebSocket rows', async () => {
     posts.length = 0;
-    // tcp.len needs each TCP packet dissected again (`websocket` alone is answered from the packet store at once).
-    expect(await d.applyFilter('websocket && tcp.len >= 0')).toEqual({ ok: true });
+    // tcp.window_size needs each TCP packet dissected again (`websocket` alone is answered from the packet store at once).
+    expect(await d.applyFilter('websocket && tcp.window_size >= 0')).toEqual({ ok: true });
     expect(await d.counts()).toMatchObject({ packets: total, displayed: 13 * COPIES, busy: null, progress: 1 });
     await new Promise((r) => setTimeout(r, 150));
     expect(posts.some((p) => p.c.busy === 'filtering' && p.c.progress > 0 && p.c.progress < 1)).toBe(true);
@@ -69,7 +69,7 @@ describe('many packets (worker)', () => {
   });
 
   it('a newer filter cancels one being applied', async () => {
-    const [a, b] = await Promise.all([d.applyFilter('tcp.len > 0'), d.applyFilter('tcp.flags.reset == 1')]);
+    const [a, b] = await Promise.all([d.applyFilter('tcp.window_size > 0'), d.applyFilter('tcp.flags.reset == 1')]);
     expect(a.ok && b.ok).toBe(true);
     expect((await d.counts()).displayed).toBe(2 * COPIES);
     const rows = await allRows(d, 2 * COPIES);

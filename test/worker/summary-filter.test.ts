@@ -106,9 +106,9 @@ describe('what the store relies on', () => {
     for (const p of [...Object.keys(ITEMS_ONLY_WITH), ...ITEM_WHEN_LISTED]) expect(registry.protocols.has(p), p).toBe(true);
   });
 
-  it('stores the addresses and ports the items hold when it says it knows them', () => {
+  it('stores the addresses, ports and tcp.len the items hold when it says it knows them', () => {
     const problems = new Problems();
-    let ipv4 = 0, ports = 0;
+    let ipv4 = 0, ports = 0, tcpLens = 0;
     for (const { name, cap, full } of captures) {
       const s = cap.store;
       full.forEach((p, i) => {
@@ -135,10 +135,18 @@ describe('what the store relies on', () => {
           check(`${t}.port`, [s.srcPort(i), s.dstPort(i)]);
           if (t === 'tcp' && s.tcpStreamOf(i) >= 0) check('tcp.stream', [s.tcpStreamOf(i)]);
         }
+        // Stored when the tree has one tcp.len item, whatever the layers around it.
+        if (s.tcpLenOf(i) >= 0) {
+          tcpLens++;
+          check('tcp.len', [s.tcpLenOf(i)]);
+        } else if (values(p, 'tcp.len').length === 1) {
+          problems.add(`${where}: tcp.len ${JSON.stringify(values(p, 'tcp.len'))} not stored`);
+        }
       });
     }
     expect(problems.list).toEqual([]);
     expect(ipv4).toBeGreaterThan(3000);
+    expect(tcpLens).toBeGreaterThan(3000);
     expect(ports).toBeGreaterThan(3000);
   });
 
@@ -195,9 +203,15 @@ function commonFilters(): string[] {
     'tcp && !http', 'ip || ipv6', 'frame', 'http.request.method == "GET"', 'dns.qry.name contains "a"', 'websocket.opcode == 1 || udp',
     'tcp.len > 0', 'frame.len > 100 and tcp.port == 7272', 'ip.addr == 10.0.0.0/8 or frame.number < 3', 'string(tcp.srcport) == "80"',
     'max(tcp.srcport, tcp.dstport) > 1000', 'tcp.srcport + 1 == tcp.dstport', 'ip.src#1 == 127.0.0.1', 'frame.len > ip.len',
-    ...HTTP_FILTERS, ...TCP_ANALYSIS_FILTERS,
+    ...HTTP_FILTERS, ...TCP_ANALYSIS_FILTERS, ...TCP_LEN_FILTERS,
   ])];
 }
+
+/** Filters on tcp.len, alone and with other facts. */
+const TCP_LEN_FILTERS = [
+  'tcp.len > 0', 'tcp.len == 0', 'tcp.len >= 1000', '!(tcp.len > 0)', 'tcp.len > 0 and tcp.port == 80', 'tcp.len',
+  'tcp.len > 0 || udp', 'count(tcp.len) == 1', 'len(tcp.len) == 0', 'tcp.len == frame.len - 54', 'tcp.len > 0 && tcp.flags.syn == 1',
+];
 
 /** Filters on the noted TCP analysis items, alone and with other facts. */
 const TCP_ANALYSIS_FILTERS = [
@@ -232,6 +246,7 @@ function captureFilters({ cap, full }: IndexedCapture): string[] {
     if (s.flagsOf(i) & PacketFlag.PortsKnown) {
       out.push(`tcp.port == ${s.srcPort(i)}`, `udp.port == ${s.dstPort(i)}`, `tcp.srcport == ${s.srcPort(i)} || udp.dstport == ${s.dstPort(i)}`);
       if (s.tcpStreamOf(i) >= 0) out.push(`tcp.stream == ${s.tcpStreamOf(i)}`);
+      if (s.tcpLenOf(i) >= 0) out.push(`tcp.len == ${s.tcpLenOf(i)}`, `tcp.len < ${s.tcpLenOf(i)} and tcp.stream == ${s.tcpStreamOf(i)}`);
     }
   }
   return out;
@@ -270,7 +285,7 @@ describe('filters answered from the store', () => {
     expect(problems.list).toEqual([]);
     // Most questions about stored fields and protocols are answered without the tree.
     expect(answered / total).toBeGreaterThan(0.6);
-    for (const text of ['tcp.port == 80', 'ip.addr == 10.0.0.0/8', 'websocket', 'frame.len > 1000', 'http.request.method == "GET"']) {
+    for (const text of ['tcp.port == 80', 'ip.addr == 10.0.0.0/8', 'websocket', 'frame.len > 1000', 'http.request.method == "GET"', ...TCP_LEN_FILTERS]) {
       expect(answeredBy.get(text) ?? 0, text).toBeGreaterThan(3000);
     }
     // HTTP message items come from the Noted bits: every packet the store has a stack for (all but a few).
@@ -299,8 +314,9 @@ describe('filters answered from the store', () => {
       'http.request', 'http.response and tcp.stream == 1', 'count(http.request) == 1']) {
       expect(answered(text), text).toBe(chat.full.length);
     }
-    // Values only the tree has: tcp.len, the WebSocket opcode, the frame's bytes.
-    expect(answered('tcp.len > 0')).toBe(0);
+    // One TCP header each: its tcp.len is stored.
+    for (const text of ['tcp.len > 0', 'tcp.len == 0 and tcp.port == 7272', '!(tcp.len > 0)']) expect(answered(text), text).toBe(chat.full.length);
+    // Values only the tree has: the WebSocket opcode, the frame's bytes.
     expect(answered('websocket.opcode == 1')).toBeLessThan(chat.full.length);
     expect(answered('frame contains "Upgrade"')).toBe(0);
     // HTTP is listed in the frames of the WebSocket connection it upgraded, which have no HTTP item: the Noted bits tell.

@@ -319,6 +319,8 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     tree.setText(label);
   }
   tree.setLength(hdrLen);
+  // The full tree's tcp.len item (addHeaderItems), known to filters without a tree.
+  ctx.noteTcpLen(seglen);
   if (tree.wantsAny(hfTcpBeyondPorts)) {
     addHeaderItems(tree, tvb, offset, a, { seqRaw, ackRaw, hdrLen, offFlags, flags, window, winSize, checksum, urgent, seglen, srcPort, dstPort });
     if (hdrLen > 20) addOptionItems(tree, tvb, offset + 20, payloadOff, a, !opts.hasMss && syn, ackRaw);
