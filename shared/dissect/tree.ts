@@ -66,6 +66,7 @@ export class TreeNode implements Tree {
   children: TreeNode[] | null = null;
   flags = ItemFlags.None;
   text: string | undefined;
+  value: FieldValue;
 
   constructor(
     readonly def: FieldDef,
@@ -73,9 +74,12 @@ export class TreeNode implements Tree {
     readonly source: number,
     public offset: number,
     public length: number,
-    public value: FieldValue,
+    value: FieldValue,
     text?: string,
   ) {
+    // Wireshark holds a string value as a C string: a NUL ends it (label, filters, -T fields and json).
+    const nul = typeof value === 'string' ? value.indexOf('\0') : -1;
+    this.value = nul < 0 ? value : (value as string).slice(0, nul);
     this.text = text;
   }
 

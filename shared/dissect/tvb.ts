@@ -114,9 +114,13 @@ export function remaining(tvb: Tvb, off: number): number {
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
-/** Bytes as a string, one char per byte (Wireshark's ENC_ASCII shows non-ASCII as escapes; callers decide). */
+/** Bytes as Wireshark's ENC_ASCII reads them: one char per byte, each byte past 0x7f as U+FFFD. */
 export function ascii(tvb: Tvb, off: number, length: number): string {
-  return latin1.decode(slice(tvb, off, length));
+  return replaceNonAscii(latin1.decode(slice(tvb, off, length)));
+}
+
+function replaceNonAscii(text: string): string {
+  return text.replace(/[\x80-\xff]/g, '\ufffd');
 }
 
 /**
@@ -133,7 +137,7 @@ export function asciiRepeated(tvb: Tvb, off: number, length: number): string {
   const slot = h & (REPEATED_SLOTS - 1);
   const known = repeatedBytes[slot];
   if (known !== undefined && known.length === length && sameBytes(known, b, off)) return repeatedTexts[slot]!;
-  const text = latin1.decode(b.subarray(off, off + length));
+  const text = replaceNonAscii(latin1.decode(b.subarray(off, off + length)));
   repeatedBytes[slot] = b.slice(off, off + length);
   repeatedTexts[slot] = text;
   return text;

@@ -532,13 +532,25 @@ class Compiler {
     if (left.kind === 'none') fail(`${left.def.abbrev} (type=${typeName(left.def.type)}) cannot participate in in comparison.`, left.span);
     const eq = equalFor(left.kind);
     const order = orderFor(left.kind);
-    const read = (e: Entity): Value => {
-      if (this.operand(e)) fail(`"${describe(e)}" was unexpected in this context.`, e.span);
-      return parseLiteral(e as LiteralEntity, left.kind, left.def);
+    // A field after a space, or a member after a field and a space: tshark 4.0 refuses both there.
+    set.forEach((m, n) => {
+      if (m.spaced && (this.operand(m.lo) || this.operand(set[n - 1]!.lo))) fail(`"${describe(m.lo)}" was unexpected in this context.`, m.lo.span);
+    });
+    const read = (e: Entity): ((env: PacketFields) => Value[]) => {
+      const r = this.rightValues(left, e);
+      if ('constant' in r) return () => r.constant;
+      return (env) => r.operand.values(env);
     };
     const members = set.map((m) => ({ lo: read(m.lo), hi: m.hi ? read(m.hi) : undefined }));
-    const inSet = (v: Value): boolean => members.some((m) => (m.hi === undefined ? eq(v, m.lo) : order(m.lo, v) <= 0 && order(v, m.hi) <= 0));
-    return (env) => left.values(env).some(inSet);
+    return (env) => {
+      // A range's bounds are single values (a field's first occurrence).
+      const inSet = (v: Value): boolean => members.some((m) => {
+        if (m.hi === undefined) return m.lo(env).some((x) => eq(v, x));
+        const lo = m.lo(env)[0], hi = m.hi(env)[0];
+        return lo !== undefined && hi !== undefined && order(lo, v) <= 0 && order(v, hi) <= 0;
+      });
+      return left.values(env).some(inSet);
+    };
   }
 }
 

@@ -223,55 +223,66 @@ class Parser {
     return { k: 'call', name: name.text, args, span: { pos: name.pos, len: close.pos + 1 - name.pos } };
   }
 
-  /** `{80, 443, 8000..8100}`; members may also be separated by spaces, as Wireshark before 4.0 allowed. */
+  /**
+   * `{80, 443, 8000..8100}`: members and range bounds are a literal, a field or a call, maybe negated
+   * (no arithmetic). Wireshark 4.0 takes only commas between members; Paquet still takes spaces
+   * between literals, as Wireshark before 4.0 did, and refuses what 4.0 refuses after a space
+   * otherwise (a call, a minus; a field, or anything after one, in compile.ts).
+   */
   private parseSet(): SetMember[] {
     const open = this.next();
     if (open.kind !== '{') this.unexpected(open);
-    const items = this.setTokens();
+    this.splitRanges();
     const members: SetMember[] = [];
-    let k = 0;
-    const literal = (): Entity => {
-      const t = items[k++]!;
-      if (t.kind === 'string') return { k: 'string', bytes: t.bytes!, value: t.value!, raw: t.text, span: t };
-      if (t.kind === 'char') return { k: 'char', code: t.code!, raw: t.text, span: t };
-      if (t.kind !== 'word' || t.text === '..') this.unexpected(t);
-      return { k: 'name', text: t.text, span: t };
-    };
+    let spaced = false;
     while (true) {
-      const lo = literal();
-      if (items[k]?.text === '..' && items[k]?.kind === 'word') {
-        k++;
-        members.push({ lo, hi: literal() });
+      const lo = spaced ? this.spacedMember() : this.setBound();
+      const hi = this.isWord(this.peek(), '..') ? (this.next(), this.setBound()) : undefined;
+      members.push({ lo, ...(hi ? { hi } : {}), ...(spaced ? { spaced } : {}) });
+      const sep = this.peek();
+      if (sep.kind === '}' || sep.kind === ',') {
+        this.next();
+        if (sep.kind === '}') return members;
+        spaced = false;
+      } else if (sep.kind === 'eof' || (lo.k !== 'name' && lo.k !== 'string' && lo.k !== 'char')) {
+        this.unexpected(sep);
       } else {
-        members.push({ lo });
+        spaced = true;
       }
-      const sep = items[k]!;
-      if (sep.kind === '}') break;
-      if (sep.kind === ',') k++;
     }
-    return members;
   }
 
-  /** The tokens up to the closing brace, with `a..b` words split into `a`, `..`, `b`. */
-  private setTokens(): Token[] {
-    const out: Token[] = [];
-    while (true) {
-      const t = this.next();
-      if (t.kind === 'eof') fail('Unexpected end of filter expression.', t);
-      if (t.kind === 'word' && t.text.includes('..') && t.text !== '..') {
-        let pos = t.pos;
-        t.text.split('..').forEach((part, n) => {
-          if (n > 0) {
-            out.push({ kind: 'word', text: '..', pos, len: 2 });
-            pos += 2;
-          }
-          if (part) out.push({ kind: 'word', text: part, pos, len: part.length });
-          pos += part.length;
-        });
-      } else {
-        out.push(t);
-      }
-      if (t.kind === '}') return out;
+  private setBound(): Entity {
+    if (this.isWord(this.peek(), '..')) this.unexpected(this.peek());
+    return this.parseUnary();
+  }
+
+  /** A member after a space: a literal word, string or character (tshark points at a call's name, a leading minus). */
+  private spacedMember(): Entity {
+    const t = this.peek();
+    if (t.kind === 'word' && t.text.startsWith('-')) fail('"-" was unexpected in this context.', { pos: t.pos, len: 1 });
+    if (t.kind === 'word' && this.is(this.peek(1), '(')) this.unexpected(t);
+    return this.parsePrimary();
+  }
+
+  /** Split the words up to the closing brace that hold `..` (`80..90` is one word) into `80`, `..`, `90`. */
+  private splitRanges(): void {
+    for (let j = this.i; j < this.tokens.length; j++) {
+      const t = this.tokens[j]!;
+      if (t.kind === '}' || t.kind === 'eof') return;
+      if (t.kind !== 'word' || !t.text.includes('..') || t.text === '..') continue;
+      const parts: Token[] = [];
+      let pos = t.pos;
+      t.text.split('..').forEach((part, n) => {
+        if (n > 0) {
+          parts.push({ kind: 'word', text: '..', pos, len: 2 });
+          pos += 2;
+        }
+        if (part) parts.push({ kind: 'word', text: part, pos, len: part.length });
+        pos += part.length;
+      });
+      this.tokens.splice(j, 1, ...parts);
+      j += parts.length - 1;
     }
   }
 

@@ -35,6 +35,8 @@ export interface SetMember {
   readonly lo: Entity;
   /** Upper bound of a range `lo..hi`, inclusive. */
   readonly hi?: Entity;
+  /** Separated from the member before by a space, not a comma (only literals may be). */
+  readonly spaced?: boolean;
 }
 
 export type Expr =

@@ -1,8 +1,8 @@
 /**
  * A field's value as `tshark -T fields` (Wireshark 4.0) prints it: booleans 1/0,
  * hex integers padded to their type's width, bytes as bare hex, FT_NONE as 1,
- * a protocol as its tree label, times in nanoseconds, strings with control
- * characters escaped.
+ * a protocol as its tree label, times in nanoseconds, strings with five
+ * control characters escaped.
  */
 import { hexDigits, type FieldDef, type FieldValue } from '../dissect/field.js';
 import type { TreeNode } from '../dissect/tree.js';
@@ -38,7 +38,7 @@ export function valueText(def: FieldDef, value: FieldValue): string {
       // Wireshark prints a zero-length byte field (an empty TLS extension, EDNS option) as <MISSING>.
       return value instanceof Uint8Array ? (value.length > 0 ? hex(value) : '<MISSING>') : String(value);
     case 'string':
-      return escapeString(String(value));
+      return fieldsString(String(value));
     case 'ipv4':
       return typeof value === 'number' ? ipv4Text(value) : String(value);
     case 'ipv6':
@@ -77,6 +77,25 @@ export function hex(bytes: Uint8Array, separator = ''): string {
     s += HEX[bytes[i]!];
   }
   return s;
+}
+
+const FIELDS_ESCAPES: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };
+/**
+ * A string as tshark 4.0 writes it in -T fields: only backspace, tab, newline, form feed and
+ * carriage return as C escapes (print.c's field printer); other control characters and
+ * backslashes as they are.
+ */
+export function fieldsString(s: string): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const escaped = FIELDS_ESCAPES[s.charCodeAt(i)];
+    if (escaped !== undefined) {
+      out += s.slice(start, i) + escaped;
+      start = i + 1;
+    }
+  }
+  return start === 0 ? s : out + s.slice(start);
 }
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };

@@ -8,7 +8,7 @@
 import { hexDigits, type FieldDef, type FieldValue } from '../dissect/field.js';
 import type { DataSource } from '../dissect/packet.js';
 import type { TreeNode } from '../dissect/tree.js';
-import { hex, valueText } from './field-text.js';
+import { escapeString, hex, valueText } from './field-text.js';
 import { hexDumpLines } from './hexdump.js';
 import { truncateUtf8, utf8Length } from './utf8-text.js';
 
@@ -105,8 +105,11 @@ export function valueLabel(def: FieldDef, value: FieldValue): string {
       return value instanceof Uint8Array ? bytesLabel(value) : String(value);
     case 'absolute_time': case 'relative_time':
       return valueText(def, value) + unit;
+    case 'string':
+      // Labels escape every control character; -T fields only five of them.
+      return escapeString(String(value));
     default:
-      // Strings, addresses and frame numbers read the same in the tree as in -T fields.
+      // Addresses and frame numbers read the same in the tree as in -T fields.
       return valueText(def, value);
   }
 }

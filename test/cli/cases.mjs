@@ -18,6 +18,7 @@ export const FIELD_SETS = {
   ],
   link: ['frame.number', 'frame.protocols', 'eth.src', 'eth.dst', 'eth.type', 'arp.opcode', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4', '_ws.col.Source', '_ws.col.Info'],
   http: ['frame.number', 'http.request.uri', 'http.user_agent', 'http.request.line', '_ws.col.Info'],
+  strings: ['frame.number', 'http.request.uri', 'http.host', 'http.user_agent', 'http.referer', 'http.request.line', 'dns.txt', '_ws.col.Info'],
   ip: ['frame.number', 'frame.protocols', 'ip.src', 'ipv6.src', 'ipv6.dst', 'udp.srcport', 'udp.dstport', 'dns.qry.name', 'dns.a', 'icmpv6.type', '_ws.col.Destination', '_ws.col.Info'],
 };
 
@@ -27,6 +28,7 @@ export const FILTERS = {
   link: 'arp.opcode == 1 || eth.type != 0x0806',
   ip: 'udp.srcport == 53 || icmpv6',
   http: 'http.request',
+  strings: 'http.referer == "r" || dns.txt contains "\\t"',
 };
 
 export const CAPTURES = [
@@ -40,6 +42,7 @@ export const CAPTURES = [
   { slug: 'empty', path: '../shared/corpus/pcap-format/arkime/empty.pcap', fieldSet: 'ip' },
   { slug: 'long-info', path: 'test/tmp/dns-450-answers.pcap', fieldSet: 'ip' },
   { slug: 'long-labels', path: 'test/tmp/http-long-labels.pcap', fieldSet: 'http' },
+  { slug: 'odd-strings', path: 'test/tmp/odd-strings.pcap', fieldSet: 'strings' },
   // Link type 147 (USER0): tshark leaves Source, Destination, Protocol and Info empty. Only the
   // formatter tests use it (Paquet has no user_dlt dissector, so the whole output cannot agree).
   { slug: 'empty-columns', path: 'test/tmp/user0.pcap', fieldSet: 'link', formatOnly: true },
@@ -76,6 +79,8 @@ export const USER0 = 'test/tmp/user0.pcap';
 export const LONG_LABELS = 'test/tmp/http-long-labels.pcap';
 export const LONG_URI = '/' + 'a'.repeat(300);
 export const LONG_USER_AGENT = '\u00e9'.repeat(150);
+/** String fields holding control characters (not the raw separators 0x01, 0x02), backslashes, a NUL and bytes past 0x7f (valid and invalid UTF-8). */
+export const ODD_STRINGS = 'test/tmp/odd-strings.pcap';
 export const NOT_A_CAPTURE = 'test/tmp/not-a-capture.bin';
 /** The chat capture gzip-compressed, and that cut off inside its deflate stream. */
 export const GZIP = 'test/tmp/chat.pcap.gz';
@@ -95,6 +100,7 @@ export function makeFixtures(repo) {
   writeFileSync(join(repo, NOT_A_CAPTURE), junk);
   writeFileSync(join(repo, LONG_INFO), longInfoCapture());
   writeFileSync(join(repo, LONG_LABELS), longLabelCapture());
+  writeFileSync(join(repo, ODD_STRINGS), oddStringsCapture());
   writeFileSync(join(repo, USER0), pcap(147, [[1, 0, [1, 2, 3, 4]], [2, 5, [1, 2, 3, 4]]]));
 }
 
@@ -109,14 +115,18 @@ function pcap(linkType, records) {
 const be16 = (n) => [(n >> 8) & 255, n & 255];
 const be32 = (n) => [...be16(n >>> 16), ...be16(n & 0xffff)];
 
+const OUI_MACS = [0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb];
+/** Locally administered addresses: tshark -T json names no vendor for them (Paquet has no OUI table). */
+const LOCAL_MACS = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+
 /** Ethernet + IPv4 (checksum filled in) around an IP payload. */
-function ethIpv4(protocol, payload) {
+function ethIpv4(protocol, payload, macs = OUI_MACS) {
   const ip = [0x45, 0, ...be16(20 + payload.length), 0, 1, 0, 0, 64, protocol, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
   let sum = 0;
   for (let i = 0; i < 20; i += 2) sum += (ip[i] << 8) | ip[i + 1];
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
   [ip[10], ip[11]] = be16(~sum & 0xffff);
-  return [0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 8, 0, ...ip, ...payload];
+  return [...macs, 8, 0, ...ip, ...payload];
 }
 
 /** One TCP segment to port 80 carrying a GET with a long URI and a long UTF-8 User-Agent. */
@@ -124,6 +134,23 @@ function longLabelCapture() {
   const http = Buffer.from(`GET ${LONG_URI} HTTP/1.1\r\nUser-Agent: ${LONG_USER_AGENT}\r\n\r\n`, 'utf8');
   const tcp = [...be16(40000), ...be16(80), ...be32(1), ...be32(1), 0x50, 0x18, ...be16(65535), 0, 0, 0, 0, ...http];
   return pcap(1, [[1, 0, ethIpv4(6, tcp)]]);
+}
+
+/**
+ * An HTTP request whose header values hold control characters, backslashes, a NUL (the value ends
+ * there) and bytes past 0x7f; then a DNS response with such TXT strings.
+ */
+function oddStringsCapture() {
+  const http = Buffer.from('GET /p\x03q\x80r HTTP/1.1\r\nHost: h\x1bo\x7fst\\x\r\n' +
+    'User-Agent: a\tb\\c\x03d\x08e\x0cf\x0bg\x07h\xc3\xa9i\xffj\r\nReferer: r\x00s\r\n\r\n', 'latin1');
+  const tcp = [...be16(40000), ...be16(80), ...be32(1), ...be32(1), 0x50, 0x18, ...be16(65535), 0, 0, 0, 0, ...http];
+  const texts = ['a\tb\x03c\\d\re\nf', 'g\x00h', 'i\xc3\xa9j\xffk'].map((t) => Buffer.from(t, 'latin1'));
+  const rdata = texts.flatMap((t) => [t.length, ...t]);
+  const dns = [...be16(0x1234), ...be16(0x8180), ...be16(1), ...be16(1), 0, 0, 0, 0,
+    7, ...Buffer.from('example'), 3, ...Buffer.from('com'), 0, ...be16(16), ...be16(1),
+    0xc0, 0x0c, ...be16(16), ...be16(1), ...be32(60), ...be16(rdata.length), ...rdata];
+  const udp = [...be16(53), ...be16(5353), ...be16(8 + dns.length), 0, 0, ...dns];
+  return pcap(1, [[1, 0, ethIpv4(6, tcp, LOCAL_MACS)], [2, 0, ethIpv4(17, udp, LOCAL_MACS)]]);
 }
 
 /** Ethernet/IPv4/UDP/DNS: a response for example.com with 450 A records (10.0.x.y). */
@@ -163,6 +190,9 @@ export const ERROR_CASES = [
   { name: 'filter syntax error', args: ['-r', CHAT, '-Y', 'tcp.port == 80 &&'] },
   { name: 'filter unknown field', args: ['-r', CHAT, '-Y', 'tcp.prot == 80'] },
   { name: 'filter with count', args: ['-r', CHAT, '-Y', 'frame.number >= 2', '-c', '3'] },
+  { name: 'filter set of fields and calls', args: ['-r', CHAT, '-Y', 'tcp.port in {tcp.dstport, min(tcp.srcport,1)..80}', '-c', '3'] },
+  { name: 'filter call after a space in a set', args: ['-r', CHAT, '-Y', 'tcp.port in {80 min(tcp.srcport,1)}'] },
+  { name: 'filter member after a field and a space', args: ['-r', CHAT, '-Y', 'tcp.port in {tcp.srcport 80}'] },
   { name: 'count 3', args: ['-r', CHAT, '-c', '3', '-T', 'fields', '-e', 'frame.number'] },
   { name: 'bundled flags', args: ['-r', CHAT, '-c2', '-Tfields', '-eframe.number', '-Eheader=y'] },
 ];

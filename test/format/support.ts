@@ -76,10 +76,13 @@ function node(def: FieldDef, value: FieldValue, children?: TreeNode[]): TreeNode
   return n;
 }
 
-const C_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
-/** Undo the C escapes -T fields puts in strings. */
-export function unescapeC(s: string): string {
-  return s.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e.slice(1), 16)) : C_ESCAPES[e] ?? e));
+const FIELDS_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+/**
+ * Undo the five C escapes -T fields puts in strings. Other backslashes are the value's own;
+ * a value's own `\t` comes back a tab, which -T fields prints as `\t` again.
+ */
+export function unescapeFields(s: string): string {
+  return s.replace(/\\([bfnrt])/g, (_, e: string) => FIELDS_ESCAPES[e]!);
 }
 
 /**
@@ -92,7 +95,7 @@ export function packetFromOccurrences(fields: readonly string[], occurrences: re
   const tree: TreeNode[] = [];
   fields.forEach((f, i) => {
     if (f.startsWith('_ws.col.')) return;
-    for (const v of occurrences[i] ?? []) tree.push(node({ abbrev: f, name: f, type: 'string' }, unescapeC(v)));
+    for (const v of occurrences[i] ?? []) tree.push(node({ abbrev: f, name: f, type: 'string' }, unescapeFields(v)));
   });
   return fakeDissected(tree, num, tsSec);
 }

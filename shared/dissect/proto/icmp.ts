@@ -12,6 +12,7 @@ import type { Tree } from '../tree.js';
 import { slice, u16, u16le, u32, u32le, u8, type Tvb } from '../tvb.js';
 import { CHECKSUM_STATUS, checksumStatusText } from './eth-trailer-fields.js';
 import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
+import { wireEnd } from './wire-end.js';
 import { nsSince, nsSub, type Ns } from '../ns.js';
 import { dissectQuoted } from './icmp-quote.js';
 import { internetChecksum } from './icmp-checksum.js';
@@ -245,7 +246,7 @@ export const dissectIcmp: Dissector = (tvb, offset, end, ctx, tree, dataArg) => 
   ctx.cols.setInfo(typeStr.padEnd(20, ' ') + (codeStr !== undefined ? ` (${codeStr})` : ''));
 
   const captured = end - offset;
-  const reported = captured + (tvb.source === 0 && end === tvb.bytes.length ? tvb.reportedLength - tvb.bytes.length : 0);
+  const reported = wireEnd(tvb, end, ip) - offset;
   const t = ctx.enter(icmpProto, tree, tvb, offset, captured);
   ctx.cols.protocol = 'ICMP';
   const typeItem = t.add(hfIcmp.type, tvb, offset, 1, type, t.enabled ? `Type: ${type} (${typeStr})` : undefined);

@@ -16,6 +16,7 @@ import { etherLabel } from './eth.js';
 import { internetChecksum } from './icmp-checksum.js';
 import { dissectQuoted } from './icmp-quote.js';
 import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
+import { wireEnd } from './wire-end.js';
 import { ICMPV6_OPT_TYPE_NAMES, ICMPV6_TYPE_NAMES } from './icmpv6-names.js';
 import { within } from './data.js';
 
@@ -262,7 +263,7 @@ export const dissectIcmpv6: Dissector = (tvb, offset, end, ctx, tree, dataArg) =
 
   const sum = u16(tvb, offset + 2);
   const captured = end - offset;
-  const reported = captured + (tvb.source === 0 && end === tvb.bytes.length ? tvb.reportedLength - tvb.bytes.length : 0);
+  const reported = wireEnd(tvb, end, ip) - offset;
   if (ip && !inError && !ipFlags(ctx).fragmented && captured >= reported) {
     const computed = internetChecksum(tvb.bytes, offset, captured, -1, pseudoHeaderWords(ip, reported));
     if (computed === 0) {

@@ -13,6 +13,7 @@ import { slice, u16, type Tvb } from '../tvb.js';
 import { CHECKSUM_STATUS, checksumStatusText } from './eth-trailer-fields.js';
 import { within } from './data.js';
 import { inErrorPacket, ipFlags, type IpPacketInfo } from './ipv4.js';
+import { wireEnd } from './wire-end.js';
 import { bigNs, nsSince, nsSub, type Ns } from '../ns.js';
 import { EndpointPairs } from './endpoint-pairs.js';
 import { NsColumn } from './ns-column.js';
@@ -165,7 +166,7 @@ export const dissectUdp: Dissector = (tvb, offset, end, ctx, tree, data) => {
   }
 
   // The IP payload as reported on the wire (the capture may hold less).
-  const reportedLen = end - offset + (tvb.source === 0 && end === tvb.bytes.length ? tvb.reportedLength - tvb.bytes.length : 0);
+  const reportedLen = wireEnd(tvb, end, ip) - offset;
   within(tvb, offset, 8, end);
   let ulen = u16(tvb, offset + 4);
   const lenItem = t.add(hfUdp.length, tvb, offset + 4, 2, ulen);
