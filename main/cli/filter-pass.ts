@@ -3,7 +3,7 @@
  * it. A filter its summary facts answer (shared/filter/summary-facts.ts:
  * protocols present, frame number and length, IPv4 addresses, ports, TCP
  * stream and segment length, the items the dissectors noted: HTTP messages, TCP flags and analysis
- * flags) runs without a tree, the cost of a plain `read`. At the first packet
+ * flags, the HTTP request method, the frame's captured bytes) runs without a tree, the cost of a plain `read`. At the first packet
  * the facts cannot answer (a tunnel, an ICMP error quoting a header, a field
  * only the tree has), the capture's state is rebuilt by dissecting the frames
  * before it again without a tree, since a single-pass dissection cannot
@@ -112,7 +112,7 @@ export class FilterPass {
           if (v < 0) return undefined;
           row[c] = v;
         }
-        return facts.answer(plan, row);
+        return facts.answer(plan, row, d.ctx.frame);
       }
     }
   }

@@ -305,6 +305,7 @@ export class CaptureIndex {
       color: rowColor(d),
       tcpStream: analysis?.stream ?? -1,
       tcpLen: d.ctx.tcpLen,
+      httpMethod: d.ctx.httpMethod,
       flags,
       stack: d.protocols,
       srcPort: d.ctx.srcPort,

@@ -13,8 +13,10 @@ import { fitUint as fit, type FrameTimes, type UintColumn } from '../../shared/d
 import type { Row, RowColor } from '../../shared/ipc/contract.js';
 import { relativeTimeColumn } from '../../shared/format/summary.js';
 import { ROW_COLORS } from '../../shared/view/row-color.js';
-import { Known } from '../../shared/filter/summary-facts.js';
+import { httpMethodCode, Noted } from '../../shared/dissect/noted.js';
+import { Known, notedOf } from '../../shared/filter/summary-facts.js';
 import { InfoTexts } from './info-texts.js';
+import { SparseCodes } from './sparse-codes.js';
 
 /** Marks a packet whose file stores no time (pcapng Simple Packet Block): its Time column is empty. */
 export const NO_TIME = 255;
@@ -38,6 +40,9 @@ export const PacketFlag = {
   Noted: Known.Noted,
 } as const;
 
+/** The method code most requests have: kept for no packet (PacketStore.httpMethodOf). */
+const USUAL_METHOD = httpMethodCode('GET');
+
 /** PacketStore.stack of a packet whose protocol stack was not stored (more distinct stacks than ids). */
 export const NO_STACK = 0xffff;
 
@@ -55,6 +60,8 @@ export interface PacketSummary {
   readonly tcpStream: number;
   /** The value of the packet's one tcp.len item, or negative (none, or several: PacketContext.tcpLen). */
   readonly tcpLen: number;
+  /** Its http.request.method item (PacketContext.httpMethod): 0 none, a code, or negative. */
+  readonly httpMethod: number;
   readonly flags: number;
   /** frame.protocols (`eth:ethertype:ip:tcp:http`). */
   readonly stack: string;
@@ -169,6 +176,8 @@ export class PacketStore {
   /** Ids of the packet's transport ports in `portIds`. */
   srcPortId: UintColumn = new Uint8Array(0);
   dstPortId: UintColumn = new Uint8Array(0);
+  /** PacketSummary.httpMethod where it is not the usual: not USUAL_METHOD for a request, not 0 for another packet. */
+  private readonly httpMethods = new SparseCodes();
   private readonly portIds = new PortIds();
   private readonly kinds = new RowKinds();
   readonly info = new InfoTexts();
@@ -197,6 +206,7 @@ export class PacketStore {
     const dstPort = this.portIds.intern(p.dstPort);
     (this.srcPortId = fit(this.srcPortId, this.capacity, srcPort))[i] = srcPort;
     (this.dstPortId = fit(this.dstPortId, this.capacity, dstPort))[i] = dstPort;
+    if (p.httpMethod !== this.usualMethod(p.flags)) this.httpMethods.set(i, p.httpMethod);
     // The ports open most TCP and UDP texts (`33007 → 80 [ACK] ...`): stored as hints, they cost a byte each.
     this.info.push(p.info, p.srcPort, p.dstPort);
     return i;
@@ -264,6 +274,16 @@ export class PacketStore {
   /** tcp.len of packet i, -1 when it has no one tcp.len item. */
   tcpLenOf(i: number): number {
     return this.tcpLen[i]! - 1;
+  }
+
+  /** The code of packet i's http.request.method item (summary-facts.ts Fact), 0 when it has none, negative when unknown. */
+  httpMethodOf(i: number): number {
+    return this.httpMethods.get(i, this.usualMethod(this.flagsOf(i)));
+  }
+
+  /** The method code a packet with these flags is taken to have unless the store keeps another: GET where a request was noted. */
+  private usualMethod(flags: number): number {
+    return (notedOf(flags) & Noted.HttpRequest) !== 0 ? USUAL_METHOD : 0;
   }
 
   hasFlag(i: number, flag: number): boolean {

@@ -2,14 +2,16 @@
  * Display filters answered from the packet store, without reading the packet
  * from disk or dissecting it: the first pass stored each packet's summary
  * facts (protocol stack, frame number and length, the items the dissectors
- * noted, its TCP segment length, and in the plain case its IPv4 addresses,
- * ports and TCP stream),
- * which shared/filter/summary-facts.ts turns into the items the filter reads.
+ * noted, its TCP segment length, its HTTP request method, and in the plain
+ * case its IPv4 addresses, ports and TCP stream), which
+ * shared/filter/summary-facts.ts turns into the items the filter reads; a
+ * filter on the frame's bytes (`frame contains "GET"`) is answered when the
+ * caller passes them, read from the file without dissecting the packet.
  * Any other packet is left to the caller to dissect (test() returns undefined).
  */
 import type { Registry } from '../../shared/dissect/registry.js';
 import type { CompiledFilter } from '../../shared/filter/index.js';
-import { FactFilter, notedOf, type Fact, type FactPlan, type ItemsPlan } from '../../shared/filter/summary-facts.js';
+import { FactFilter, notedOf, type Fact, type FactPlan, type FrameBytes, type ItemsPlan } from '../../shared/filter/summary-facts.js';
 import { NO_STACK, type PacketStore } from './packet-store.js';
 
 /** Reads one stored value of packet i; -1 when the store cannot say. */
@@ -53,6 +55,7 @@ const COLUMNS: Readonly<Record<Fact, Column>> = {
   tcpStream: (s, i) => s.store.tcpStreamOf(i),
   tcpLen: (s, i) => s.store.tcpLenOf(i),
   noted: (s, i) => notedOf(s.store.flagsOf(i)),
+  httpMethod: (s, i) => s.store.httpMethodOf(i),
 };
 
 export class SummaryFilter {
@@ -74,8 +77,11 @@ export class SummaryFilter {
     this.useful = this.facts.useful;
   }
 
-  /** Whether packet i (0-based, indexed) passes, from the store alone; undefined when it must be dissected. */
-  test(i: number): boolean | undefined {
+  /**
+   * Whether packet i (0-based, indexed) passes, from the store and, when given, the frame's
+   * bytes; undefined when it must be dissected (or its bytes read: WorkerFilter.testRecord).
+   */
+  test(i: number, bytes?: FrameBytes): boolean | undefined {
     if (!this.useful) return undefined;
     const stack = this.store.stackOf(i);
     if (stack === NO_STACK) return undefined;
@@ -83,11 +89,11 @@ export class SummaryFilter {
     switch (plan.kind) {
       case 'tree': return undefined;
       case 'constant': return plan.passes;
-      case 'facts': return (this.store.flagsOf(i) & plan.need) === plan.need ? this.fromColumns(plan, i) : undefined;
+      case 'facts': return (this.store.flagsOf(i) & plan.need) === plan.need ? this.fromColumns(plan, i, bytes) : undefined;
     }
   }
 
-  private fromColumns(plan: ItemsPlan, i: number): boolean | undefined {
+  private fromColumns(plan: ItemsPlan, i: number, bytes: FrameBytes | undefined): boolean | undefined {
     const row = this.row;
     const facts = plan.facts;
     for (let c = 0; c < facts.length; c++) {
@@ -95,7 +101,7 @@ export class SummaryFilter {
       if (v < 0) return undefined;
       row[c] = v;
     }
-    return this.facts.answer(plan, row);
+    return this.facts.answer(plan, row, bytes);
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * A display filter as the worker applies it, as cheaply as the filter allows:
  * answered from the packet store when the store holds what it reads
- * (summary-filter.ts), else the packet dissected again with only the items the
- * filter names (a FieldSet tree, not the full tree).
+ * (summary-filter.ts), or from the store and the frame's bytes read from the
+ * file (`frame contains "GET"`), else the packet dissected again with only the
+ * items the filter names (a FieldSet tree, not the full tree).
  */
+import type { CaptureRecord } from '../../shared/capture/types.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
 import type { TreeShape } from '../../shared/dissect/tree.js';
 import { dissectShaped, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
@@ -26,12 +28,18 @@ export class WorkerFilter {
 
   /** Whether indexed packet i passes, reading it from the file only when the store cannot say. */
   async test(i: number): Promise<boolean> {
-    return this.summary.test(i) ?? this.matches(await this.cap.dissect(i, this.tree));
+    return this.summary.test(i) ?? this.testRecord(await this.cap.reader.readPacket(i));
+  }
+
+  /** The same for an indexed packet read from the file: dissected only when the store and its bytes cannot say. */
+  testRecord(rec: CaptureRecord): boolean {
+    return this.summary.test(rec.index, rec) ?? this.matches(dissectShaped(this.cap.dissection, this.cap.frameInput(rec), this.tree));
   }
 
   /** The same for the packet the first pass just dissected (without its tree) as `d`. */
   testIndexed(i: number, d: Dissected): boolean {
-    return this.summary.test(i) ?? this.matches(dissectShaped(this.cap.dissection, d.ctx.frame, this.tree));
+    const frame = d.ctx.frame;
+    return this.summary.test(i, frame) ?? this.matches(dissectShaped(this.cap.dissection, frame, this.tree));
   }
 
   /** The filter on a packet dissected with (at least) this.tree. */

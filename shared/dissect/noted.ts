@@ -29,6 +29,19 @@ export const Noted = {
   TcpReset: 1024,
 } as const;
 
+/**
+ * The request methods a frame's one `http.request.method` item is noted as
+ * (PacketContext.noteHttpMethod), by code: its place here plus one, 0 for
+ * none. Another method, or several items, is noted negative and left to the
+ * tree; the worker keeps the code of the few packets that hold a request.
+ */
+export const HTTP_METHODS: readonly string[] = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
+
+/** The code of a method in HTTP_METHODS; 0 when it is not there. */
+export function httpMethodCode(method: string): number {
+  return HTTP_METHODS.indexOf(method) + 1;
+}
+
 /** A field whose items a Noted bit stands for. */
 export interface NotedField {
   /** The bit noted when the tree has the item. */

@@ -7,7 +7,7 @@
 import { Columns } from './columns.js';
 import { addExpert, GROUPS, hfWs, Severity } from './expert.js';
 import type { FrameMemos, FrameTimes } from './frame-store.js';
-import { Noted } from './noted.js';
+import { httpMethodCode, Noted } from './noted.js';
 import type { Dissector, ProtocolDef, Registry } from './registry.js';
 import type { Tree } from './tree.js';
 import { BoundsError, makeTvb, MalformedError, type SourcePart, type Tvb } from './tvb.js';
@@ -144,6 +144,18 @@ export class PacketContext {
   note(item: number): void {
     if (this.noted & item) this.noted |= Noted.Repeated;
     this.noted |= item;
+  }
+
+  /**
+   * The frame's `http.request.method` item, known without a tree: 0 when there is none, its code
+   * in noted.ts HTTP_METHODS, or -1 for several or a method not listed (read by summary-facts.ts).
+   */
+  httpMethod = 0;
+
+  /** Say that the full tree has an `http.request.method` item holding this method. */
+  noteHttpMethod(method: string): void {
+    const code = httpMethodCode(method);
+    this.httpMethod = this.httpMethod === 0 && code > 0 ? code : -1;
   }
 
   /** Say that the full tree has a `tcp.len` item of this value. */

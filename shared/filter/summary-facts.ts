@@ -2,8 +2,10 @@
  * Display filters answered from a packet's summary facts instead of its tree:
  * its protocol stack (frame.protocols), frame number and length, the items
  * the dissectors noted (shared/dissect/noted.ts: HTTP messages, TCP flags and analysis flags),
- * the length of its one TCP segment (tcp.len), and, in the plain case of one
- * network and one transport layer, its IPv4 addresses, ports and TCP stream.
+ * the length of its one TCP segment (tcp.len), the method of its one HTTP
+ * request, and, in the plain case of one network and one transport layer, its
+ * IPv4 addresses, ports and TCP stream; and, when the caller has them, the
+ * frame's captured bytes (the `frame` item's value: `frame contains "GET"`).
  * A filter that reads only those, or fields of protocols the packet does not
  * carry, is evaluated on items made from the facts, by the filter's own code,
  * so the answer is the one the full tree would give.
@@ -16,18 +18,28 @@
  */
 import type { Dissected } from '../dissect/engine.js';
 import type { FieldDef } from '../dissect/field.js';
-import { Noted, NOTED_FIELDS } from '../dissect/noted.js';
+import { HTTP_METHODS, Noted, NOTED_FIELDS } from '../dissect/noted.js';
+import type { DataSource } from '../dissect/packet.js';
 import type { Registry } from '../dissect/registry.js';
 import { TreeNode } from '../dissect/tree.js';
+import { makeTvb } from '../dissect/tvb.js';
 import { tcpAnalysis } from '../view/row-color.js';
 import { protocolOf, type CompiledFilter } from './compile.js';
 import { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH } from './protocol-stack.js';
 
 /**
  * A value the facts hold for a packet (a number; negative when it cannot be told).
- * `noted`: the packet's Noted bits; `tcpLen`: the value of its one tcp.len item.
+ * `noted`: the packet's Noted bits; `tcpLen`: the value of its one tcp.len item;
+ * `httpMethod`: 0 without an http.request.method item, else the code of its one (noted.ts HTTP_METHODS).
  */
-export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'tcpLen' | 'noted';
+export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'tcpLen' | 'noted' | 'httpMethod';
+
+/** A frame's captured bytes, as the capture record and the engine's FrameInput both hold them. */
+export interface FrameBytes {
+  readonly data: Uint8Array;
+  /** What the `frame` item covers (clipped to `data`, as the tree's item is). */
+  readonly capLen: number;
+}
 
 /** Where the Noted bits sit among the Known bits. */
 const NOTED_SHIFT = 5;
@@ -86,6 +98,11 @@ const FACT_FIELDS: Readonly<Record<string, FactField>> = {
   'udp.port': { protocol: 'udp', need: PORTS, length: 2, values: ['srcPort', 'dstPort'] },
 };
 
+/** Text fields whose one item a fact holds as a code: the item's value is texts[code - 1], its length the text's. */
+const CODED_FIELDS: Readonly<Record<string, { readonly protocol: string; readonly fact: Fact; readonly texts: readonly string[] }>> = {
+  'http.request.method': { protocol: 'http', fact: 'httpMethod', texts: HTTP_METHODS },
+};
+
 /** What the facts say about packets of one protocol stack, for one filter. */
 export type FactPlan =
   /** The filter reads something only the tree has. */
@@ -103,6 +120,10 @@ export interface ItemsPlan {
   readonly protocolItems: readonly TreeNode[];
   /** One reusable item per fact value, whose value is set for each packet from facts[fact]. */
   readonly items: readonly { readonly node: TreeNode; readonly fact: number }[];
+  /** Items of CODED_FIELDS, there when facts[fact] is not 0. */
+  readonly coded: readonly CodedItem[];
+  /** The `frame` item when the filter reads its value: the packet's bytes are then needed (FrameBytes). */
+  readonly frame: TreeNode | null;
   /** Items of NOTED_FIELDS, there when the packet's Noted bits (facts[fact]) have `bit`, valued by `value`. */
   readonly noted: readonly NotedItem[];
   /**
@@ -112,7 +133,8 @@ export interface ItemsPlan {
   readonly countsNoted: boolean;
   /**
    * Answers already worked out, by the facts' values (a map per fact, nested): most
-   * packets repeat a few address pairs and ports. Null when a fact never repeats (frame.number).
+   * packets repeat a few address pairs and ports. Null when a fact never repeats (frame.number)
+   * or the bytes are read.
    */
   readonly memo: Memo | null;
 }
@@ -122,6 +144,12 @@ interface NotedItem {
   readonly bit: number;
   /** The bit the item's boolean value is (NotedField.value), or 0: always the node's value. */
   readonly value: number;
+  readonly fact: number;
+}
+
+interface CodedItem {
+  readonly node: TreeNode;
+  readonly texts: readonly string[];
   readonly fact: number;
 }
 
@@ -161,6 +189,8 @@ export class FactFilter {
     const facts: Fact[] = [];
     const items: { node: TreeNode; fact: number }[] = [];
     const noted: NotedItem[] = [];
+    const coded: CodedItem[] = [];
+    let frame: TreeNode | null = null;
     let countsNoted = false;
     let need = 0;
     const factIndex = (fact: Fact): number => {
@@ -183,6 +213,12 @@ export class FactFilter {
         else countsNoted = true;
         continue;
       }
+      const codedField = CODED_FIELDS[name];
+      if (codedField !== undefined) {
+        if (absent(codedField.protocol)) continue;
+        coded.push({ node: new TreeNode(this.def(name), 0, 0, 0, null), texts: codedField.texts, fact: factIndex(codedField.fact) });
+        continue;
+      }
       const field = FACT_FIELDS[name];
       if (field) {
         if (field.protocol !== null && absent(field.protocol)) continue;
@@ -198,23 +234,31 @@ export class FactFilter {
           if (absent(name)) continue;
           if (!stack.has(name) || !ITEM_WHEN_LISTED.has(name)) return TREE;
         }
-        // Present: its item can be made, but its value is its bytes, which only the packet has.
-        if (this.filter.valueFields.has(name)) return TREE;
+        // Present: its item can be made, but its value is its bytes, which only the packet has:
+        // the frame's are the captured bytes, which the caller may pass (FrameBytes).
+        if (this.filter.valueFields.has(name)) {
+          if (name !== 'frame') return TREE;
+          frame = new TreeNode(def, 0, 0, 0, null);
+          continue;
+        }
         protocolItems.push(new TreeNode(def, 0, 0, 0, null));
         continue;
       }
       // Fields of a protocol the packet does not carry have no items; any other needs the tree.
       if (FIELDS_ALSO_ELSEWHERE.has(name) || !absent(protocolOf(name, this.registry))) return TREE;
     }
-    if (facts.length === 0) return { kind: 'constant', passes: this.filter.matchesItems(protocolItems, NO_SOURCES) };
-    return { kind: 'facts', need, facts, protocolItems, items, noted, countsNoted, memo: facts.includes('number') ? null : new Map() };
+    if (facts.length === 0 && !frame) return { kind: 'constant', passes: this.filter.matchesItems(protocolItems, NO_SOURCES) };
+    const memo = facts.length === 0 || frame || facts.includes('number') ? null : new Map<number, Memo | boolean>();
+    return { kind: 'facts', need, facts, protocolItems, items, coded, frame, noted, countsNoted, memo };
   }
 
   /**
-   * Whether a packet of the plan passes, given the values of plan.facts in order (none negative);
-   * undefined when the facts cannot tell (a count of repeated noted items).
+   * Whether a packet of the plan passes, given the values of plan.facts in order (none negative)
+   * and, for a plan reading the frame's value, its bytes; undefined when the facts cannot tell
+   * (a count of repeated noted items, bytes not given).
    */
-  answer(plan: ItemsPlan, row: readonly number[]): boolean | undefined {
+  answer(plan: ItemsPlan, row: readonly number[], bytes?: FrameBytes): boolean | undefined {
+    if (plan.frame && !bytes) return undefined;
     const last = plan.facts.length - 1;
     // The answer depends on the stack (this plan) and these values only.
     let memo = plan.memo;
@@ -242,7 +286,22 @@ export class FactFilter {
       if (value !== 0) node.value = (bits & value) !== 0;
       items.push(node);
     }
-    const passes = this.filter.matchesItems(items, NO_SOURCES);
+    for (const { node, texts, fact } of plan.coded) {
+      const code = row[fact]!;
+      if (code === 0) continue;
+      const text = texts[code - 1];
+      if (text === undefined) return undefined;
+      node.value = text;
+      node.length = text.length;
+      items.push(node);
+    }
+    let sources: readonly DataSource[] = NO_SOURCES;
+    if (plan.frame && bytes) {
+      plan.frame.length = bytes.capLen;
+      items.push(plan.frame);
+      sources = [{ name: 'Frame', tvb: makeTvb(bytes.data) }];
+    }
+    const passes = this.filter.matchesItems(items, sources);
     if (memo && this.memoized < MEMO_LIMIT) {
       memo.set(row[last]!, passes);
       this.memoized++;
@@ -291,5 +350,6 @@ export function factOf(d: Dissected, fact: Fact): number {
     case 'tcpStream': return tcpAnalysis(d)?.stream ?? -1;
     case 'tcpLen': return d.ctx.tcpLen;
     case 'noted': return d.ctx.noted;
+    case 'httpMethod': return d.ctx.httpMethod;
   }
 }

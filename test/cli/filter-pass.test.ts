@@ -4,8 +4,8 @@
  * answer: every packet of every shared capture must get the full tree's answer,
  * for filters on protocols, frame numbers and lengths, addresses, ports and
  * streams (fixed ones and ones with values taken from each capture), and the
- * noted items (HTTP messages, TCP flags and analysis flags), which never need a
- * rewind unless counted.
+ * noted items (HTTP messages, TCP flags and analysis flags) and the frame's
+ * bytes, which never need a rewind unless counted; and HTTP request methods.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Dissected } from '../../shared/dissect/engine.js';
@@ -29,12 +29,15 @@ const FILTERS = [
   'http.request and tcp.port == 80', 'http.response && frame.len > 200', 'count(http.request) == 1', 'count(http.response) > 1',
   'http contains "HTTP"', 'tcp.analysis.flags && ip.addr == 127.0.0.1', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'count(tcp.flags.fin) == 1',
   'tcp.len > 0', 'tcp.len == 0', 'tcp.len >= 1000', '!(tcp.len > 0)', 'tcp.len > 0 and tcp.port == 80', 'count(tcp.len) == 1',
+  'http.request.method != "GET"', 'http.request.method in {"GET" "POST"}', 'http.request.method contains "T" && tcp.port == 80',
 ];
 
 /** Filters on the noted items alone (HTTP messages, TCP flags and analysis flags): the facts answer them on every capture, without a rewind. */
 const NEVER_REWOUND = [
   'http.request', 'http.response', '!http.request', 'http.request or http.response', 'http', '!http', 'tcp.analysis.flags',
   'tcp.analysis.retransmission', 'tcp.flags.syn == 1', 'tcp.flags.reset == 1', '!(tcp.flags.fin == 1)',
+  // The frame's value is its captured bytes, which the engine holds.
+  'frame contains "GET"', 'frame matches "(?i)content-length"', 'frame[0:2] == 00:00', 'len(frame) > 100 && frame contains 00:00',
 ];
 
 function compile(text: string): CompiledFilter {

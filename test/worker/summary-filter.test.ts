@@ -3,8 +3,9 @@
  * must give the full tree's answer for every packet they answer: checked over
  * every shared capture, for the golden filters of test/filter/cases.json, every
  * protocol name, and filters on the stored fields (addresses, ports, lengths,
- * frame numbers, TCP streams, HTTP messages, TCP analysis flags) with values taken
- * from the captures. Also checked: the facts the store relies on (protocol
+ * frame numbers, TCP streams, HTTP messages and request methods, TCP analysis
+ * flags) with values taken from the captures, and on the frame's bytes (given
+ * as the worker reads them from the file). Also checked: the facts the store relies on (protocol
  * items follow frame.protocols; the stored addresses and ports are the items'
  * values; the Noted bits say which noted items the tree has), and a
  * made-up capture of HTTP's hard cases (split, pipelined, upgraded, on an odd port).
@@ -13,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dissected } from '../../shared/dissect/engine.js';
-import { Noted, NOTED_FIELDS } from '../../shared/dissect/noted.js';
+import { HTTP_METHODS, Noted, NOTED_FIELDS } from '../../shared/dissect/noted.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { walk, type TreeNode } from '../../shared/dissect/tree.js';
 import {
@@ -150,6 +151,26 @@ describe('what the store relies on', () => {
     expect(ports).toBeGreaterThan(3000);
   });
 
+  it('stores the code of the one http.request.method item, 0 without one, negative for several or an unlisted method', () => {
+    const problems = new Problems();
+    let coded = 0, unknown = 0;
+    for (const { name, cap, full } of captures) {
+      full.forEach((p, i) => {
+        const code = cap.store.httpMethodOf(i);
+        const items = values(p, 'http.request.method');
+        const listed = items.length === 1 && HTTP_METHODS.includes(items[0] as string);
+        if (code > 0) coded++;
+        if (code < 0) unknown++;
+        const right = code > 0 ? listed && items[0] === HTTP_METHODS[code - 1] : code === 0 ? items.length === 0 : !listed && items.length > 0;
+        if (!right) problems.add(`${name} #${i + 1}: http.request.method ${JSON.stringify(items)}, stored code ${code}`);
+      });
+    }
+    expect(problems.list).toEqual([]);
+    expect(coded).toBeGreaterThan(150);
+    // Unlisted methods (SSDP's M-SEARCH, NOTIFY) and pipelined requests are left to the tree.
+    expect(unknown).toBeGreaterThan(0);
+  });
+
   it('keeps Noted bits exactly where the tree has the noted items, and Repeated where one has several', () => {
     const problems = new Problems();
     const packets = new Map<string, number>();
@@ -203,9 +224,24 @@ function commonFilters(): string[] {
     'tcp && !http', 'ip || ipv6', 'frame', 'http.request.method == "GET"', 'dns.qry.name contains "a"', 'websocket.opcode == 1 || udp',
     'tcp.len > 0', 'frame.len > 100 and tcp.port == 7272', 'ip.addr == 10.0.0.0/8 or frame.number < 3', 'string(tcp.srcport) == "80"',
     'max(tcp.srcport, tcp.dstport) > 1000', 'tcp.srcport + 1 == tcp.dstport', 'ip.src#1 == 127.0.0.1', 'frame.len > ip.len',
-    ...HTTP_FILTERS, ...TCP_ANALYSIS_FILTERS, ...TCP_LEN_FILTERS,
+    ...HTTP_FILTERS, ...TCP_ANALYSIS_FILTERS, ...TCP_LEN_FILTERS, ...METHOD_FILTERS, ...FRAME_FILTERS,
   ])];
 }
+
+/** Filters on the stored HTTP request method: values, sets, presence, and what reads its text. */
+const METHOD_FILTERS = [
+  'http.request.method == "GET"', 'http.request.method != "GET"', 'http.request.method == "POST"', 'http.request.method in {"GET" "HEAD"}',
+  'http.request.method', '!http.request.method', 'http.request.method == "GET" && tcp.port == 80', 'http.request.method contains "E"',
+  'http.request.method matches "^P"', 'len(http.request.method) == 3', 'http.request.method[0] == 47', 'count(http.request.method) == 1',
+  'http.request.method == "M-SEARCH"', 'upper(http.request.method) == "GET"', 'http.request.method == "GET" || http.response',
+];
+
+/** Filters on the frame's captured bytes. */
+const FRAME_FILTERS = [
+  'frame contains "GET"', 'frame contains "HTTP/1.1"', 'frame contains 00:00:00', 'frame matches "(?i)host: "', 'frame[0:2] == 00:00',
+  'frame[12:2] == 08:00', 'frame[-1] == 0a', 'len(frame) > 100', 'frame contains "GET" && tcp.port == 80', 'frame contains "a" || frame.len < 100',
+  '!(frame contains "HTTP")', 'frame == 00', 'frame[0:4] == frame[4:4]', 'frame contains "GET" and http.request.method != "GET"',
+];
 
 /** Filters on tcp.len, alone and with other facts. */
 const TCP_LEN_FILTERS = [
@@ -273,7 +309,8 @@ describe('filters answered from the store', () => {
         const summary = new SummaryFilter(c.cap.store, filter, registry);
         c.full.forEach((p, i) => {
           total++;
-          const quick = summary.test(i);
+          // With the frame's bytes, as the worker reads them from the file for a filter on them.
+          const quick = summary.test(i, p.ctx.frame);
           if (quick === undefined) return;
           answered++;
           answeredBy.set(text, (answeredBy.get(text) ?? 0) + 1);
@@ -295,7 +332,10 @@ describe('filters answered from the store', () => {
       'tcp.flags.syn == 1', 'tcp.flags.reset == 1', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', 'tcp.flags.fin || tcp.flags.reset == 1']) {
       expect(answeredBy.get(text) ?? 0, text).toBeGreaterThan(0.99 * packets);
     }
-    // The value of a protocol is its bytes: only the tree has them.
+    // The method from the store; the frame's value from its bytes; the value of any other protocol is its bytes: only the tree has them.
+    for (const text of [...METHOD_FILTERS.filter((t) => !t.includes('M-SEARCH')), ...FRAME_FILTERS]) {
+      expect(answeredBy.get(text) ?? 0, text).toBeGreaterThan(0.99 * packets);
+    }
     expect(answeredBy.get('http contains "GET"') ?? 0).toBeLessThan(0.99 * packets);
     // Layers follow the tree's nesting: never answered from the store.
     expect(answeredBy.get('ip.src#1 == 127.0.0.1')).toBeUndefined();
@@ -316,9 +356,14 @@ describe('filters answered from the store', () => {
     }
     // One TCP header each: its tcp.len is stored.
     for (const text of ['tcp.len > 0', 'tcp.len == 0 and tcp.port == 7272', '!(tcp.len > 0)']) expect(answered(text), text).toBe(chat.full.length);
-    // Values only the tree has: the WebSocket opcode, the frame's bytes.
+    // Values only the tree has: the WebSocket opcode; the frame's bytes, unless given.
     expect(answered('websocket.opcode == 1')).toBeLessThan(chat.full.length);
     expect(answered('frame contains "Upgrade"')).toBe(0);
+    const upgrade = compileFilter('frame contains "Upgrade"', registry);
+    if (!upgrade.ok) throw new Error(upgrade.error.message);
+    const withBytes = new SummaryFilter(chat.cap.store, upgrade.filter, registry);
+    expect(chat.full.filter((p, i) => withBytes.test(i, p.ctx.frame) !== undefined).length).toBe(chat.full.length);
+    expect(chat.full.filter((p, i) => withBytes.test(i, p.ctx.frame)).length).toBeGreaterThan(0);
     // HTTP is listed in the frames of the WebSocket connection it upgraded, which have no HTTP item: the Noted bits tell.
     expect(answered('http')).toBe(chat.full.length);
     expect(answered('tcp.analysis.flags or http')).toBe(chat.full.length);
@@ -363,7 +408,9 @@ describe('HTTP messages noted by the dissector', () => {
         return quick;
       });
     };
-    for (const text of HTTP_FILTERS) answers(text);
+    for (const text of [...HTTP_FILTERS, ...METHOD_FILTERS]) answers(text);
+    // Frame 2 holds three requests: their methods, only the tree knows.
+    expect(answers('http.request.method == "GET"')).toEqual([false, undefined, false, false, false, true, false, false, true, false]);
     expect(answers('http.request')).toEqual([false, true, false, false, false, true, false, false, true, false]);
     // Frame 1 holds the start of a request (no item yet); frame 8 a WebSocket frame HTTP hands on.
     expect(answers('http')).toEqual(hard.full.map((p) => values(p, 'http').length > 0));
