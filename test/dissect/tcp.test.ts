@@ -112,6 +112,11 @@ describe('TCP analysis', () => {
   });
 });
 
+/** A tree's lines but a request's "[Response in frame: N]": only a revisit knows the answer (tshark's -2 pass). */
+function firstPassLines(tree: Parameters<typeof treeLines>[0]): string[] {
+  return treeLines(tree).filter((l) => !/^ *\[Response in frame: \d+\]$/.test(l));
+}
+
 describe('two passes', () => {
   it('gives the same tree and columns when frames are revisited out of order', () => {
     const frames = readFrames(CHAT);
@@ -125,7 +130,7 @@ describe('two passes', () => {
       expect(again.info, `frame ${i + 1} info`).toBe(want.info);
       expect(again.protocol).toBe(want.protocol);
       expect(again.protocols).toBe(want.protocols);
-      expect(treeLines(again.tree!), `frame ${i + 1} tree`).toEqual(treeLines(want.tree!));
+      expect(firstPassLines(again.tree!), `frame ${i + 1} tree`).toEqual(treeLines(want.tree!));
       expect(again.sources.map((s) => s.name)).toEqual(want.sources.map((s) => s.name));
     }
   });
@@ -136,7 +141,7 @@ describe('two passes', () => {
     for (const c of cases) {
       const frames = readFrames(c.capture);
       const d = new Dissection(defaultRegistry());
-      const view = (p: ReturnType<Dissection['dissect']>) => JSON.stringify([p.info, p.protocol, p.protocols, treeLines(p.tree!)]);
+      const view = (p: ReturnType<Dissection['dissect']>) => JSON.stringify([p.info, p.protocol, p.protocols, firstPassLines(p.tree!)]);
       const first = frames.map((f) => view(d.dissect(f, true)));
       for (let i = frames.length - 1; i >= 0; i--) {
         if (view(d.dissect(frames[i]!, true)) !== first[i]) differing.push(`${c.capture} frame ${i + 1}`);

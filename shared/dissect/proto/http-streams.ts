@@ -34,9 +34,11 @@ function grown<T extends Uint8Array | Uint32Array | Float64Array>(a: T, min: num
   return b;
 }
 
-/** Requests, a slot each: frame (0 for one counted before its body arrived), URI and Host ids, HEAD or not, and maybe when sent. */
+/** Requests, a slot each: frame (0 for one counted before its body arrived), URI and Host ids, HEAD or not, the answer's frame, and maybe when sent. */
 class RequestColumns {
   frames: Uint32Array;
+  /** Frame of the response that answered the request (0: none yet). */
+  responses: Uint32Array;
   uris: Uint32Array;
   hosts: Uint32Array;
   heads: Uint8Array;
@@ -46,6 +48,7 @@ class RequestColumns {
 
   constructor(n: number, timed: boolean) {
     this.frames = new Uint32Array(n);
+    this.responses = new Uint32Array(n);
     this.uris = new Uint32Array(n);
     this.hosts = new Uint32Array(n);
     this.heads = new Uint8Array(n);
@@ -66,6 +69,7 @@ class RequestColumns {
     if (n <= this.frames.length) return;
     this.frames = grown(this.frames, n);
     const len = this.frames.length;
+    this.responses = grown(this.responses, len);
     this.uris = grown(this.uris, len);
     this.hosts = grown(this.hosts, len);
     this.heads = grown(this.heads, len);
@@ -78,6 +82,7 @@ class RequestColumns {
     const end = from + n;
     if (into === this) {
       this.frames.copyWithin(to, from, end);
+      this.responses.copyWithin(to, from, end);
       this.uris.copyWithin(to, from, end);
       this.hosts.copyWithin(to, from, end);
       this.heads.copyWithin(to, from, end);
@@ -86,6 +91,7 @@ class RequestColumns {
       return;
     }
     into.frames.set(this.frames.subarray(from, end), to);
+    into.responses.set(this.responses.subarray(from, end), to);
     into.uris.set(this.uris.subarray(from, end), to);
     into.hosts.set(this.hosts.subarray(from, end), to);
     into.heads.set(this.heads.subarray(from, end), to);
@@ -180,6 +186,7 @@ export class HttpStreams {
     const cols = this.columns(s);
     const k = this.slot(s, i);
     cols.frames[k] = frame;
+    cols.responses[k] = 0;
     cols.uris[k] = uri;
     cols.hosts[k] = host;
     cols.heads[k] = head ? 1 : 0;
@@ -194,6 +201,17 @@ export class HttpStreams {
   /** Frame of request i (0-based) of the stream, which must exist and not have been let go. */
   requestFrame(s: number, i: number): number {
     return this.columns(s).frames[this.slot(s, i)]!;
+  }
+
+  /** Records the frame of the response that answered request i (which must exist and be kept). */
+  setResponseFrame(s: number, i: number, frame: number): void {
+    this.columns(s).responses[this.slot(s, i)] = frame;
+  }
+
+  /** Frame of the response that answered request i, 0 when none has (or the request was let go). */
+  responseFrame(s: number, i: number): number {
+    if (i >= this.requestCounts[s]! || i < this.dropped(s)) return 0;
+    return this.columns(s).responses[this.slot(s, i)]!;
   }
 
   requestUri(s: number, i: number): string {

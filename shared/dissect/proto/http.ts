@@ -10,7 +10,7 @@ import { Noted } from '../noted.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { FieldTable, Tree } from '../tree.js';
-import { ascii, asciiRepeated, ensure, slice, type Tvb } from '../tvb.js';
+import { ascii, asciiRepeated, BoundsError, ensure, slice, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs } from '../ns.js';
 import { escapeString } from '../../format/field-text.js';
@@ -76,6 +76,7 @@ export const hfHttp = fields({
   xForwardedFor: str('http.x_forwarded_for', 'X-Forwarded-For'),
   wwwAuthenticate: str('http.www_authenticate', 'WWW-Authenticate'),
   requestIn: { abbrev: 'http.request_in', name: 'Request in frame', type: 'framenum' },
+  responseIn: { abbrev: 'http.response_in', name: 'Response in frame', type: 'framenum' },
   prevRequestIn: { abbrev: 'http.prev_request_in', name: 'Prev request in frame', type: 'framenum' },
   prevResponseIn: { abbrev: 'http.prev_response_in', name: 'Prev response in frame', type: 'framenum' },
   time: { abbrev: 'http.time', name: 'Time since request', type: 'relative_time', unit: ' seconds' },
@@ -508,7 +509,10 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         const n = streams.addResponse(s);
         memo.responseNumber = n;
         const i = n - 1;
-        if (i < streams.requestCount(s) && streams.requestFrame(s, i) !== 0) memo.request = i;
+        if (i < streams.requestCount(s) && streams.requestFrame(s, i) !== 0) {
+          memo.request = i;
+          streams.setResponseFrame(s, i, ctx.num);
+        }
         dropAnswered(ctx, streams, s);
         if (fl.code === 101 && headerScan.text(tvb, HEADER.upgrade)?.toLowerCase().includes('websocket')) {
           streams.setWebsocketAfter(s, ctx.num);
@@ -529,6 +533,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);
   // The hidden http.request or http.response item below, known to filters without a tree.
   ctx.note(Noted.Http | (fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse));
+  // The tree has a method item for a request whose whole first line is here.
+  if (fl.kind === 'request' && le >= 0) ctx.noteHttpMethod(fl.method);
   if (item.wantsAny(hfHttp)) {
     const labels = item.labels;
     if (le >= 0) {
@@ -568,10 +574,12 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     for (let k = 0; k < hl.length; k += 2) {
       const start = hl[k]!;
       const len = hl[k + 1]! + 1 - start;
-      const raw = stripCr(ascii(tvb, start, len - 1));
+      // A last line the data cuts short has no LF: its value runs to the cut, as tshark's.
+      const raw = stripCr(ascii(tvb, start, b[hl[k + 1]!] === 0x0a ? len - 1 : len));
       const colon = raw.indexOf(':');
       const key = (colon < 0 ? raw : raw.slice(0, colon)).toLowerCase();
-      const value = colon < 0 ? '' : raw.slice(colon + 1).trim();
+      // tshark skips the blanks after the colon and keeps the rest (a line the capture cut ends where it was cut).
+      const value = colon < 0 ? '' : raw.slice(colon + 1).replace(/^[ \t]+/, '');
       // The line's text is the label and the value of the request or response line item.
       const lineText = lines ? ascii(tvb, start, len) : '';
       const shown = labels ? escapeString(lineText) : undefined;
@@ -604,6 +612,9 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       const n = memo.requestNumber ?? 1;
       item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${n}` : undefined);
       if (memo.prevRequest !== undefined) item.addGenerated(hfHttp.prevRequestIn, tvb, off, 0, memo.prevRequest, labels ? `Prev request in frame: ${memo.prevRequest}` : undefined);
+      // Known only once the answer went by: a revisit (tshark's second pass, -2) shows it.
+      const answer = ctx.visited && tcp && streams ? streams.responseFrame(tcp.stream, n - 1) : 0;
+      if (answer !== 0) item.addGenerated(hfHttp.responseIn, tvb, off, 0, answer, labels ? `Response in frame: ${answer}` : undefined);
     } else {
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
@@ -619,6 +630,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       }
     }
   }
+  // tshark's chunk walk fails at the capture's end before it shows any of the body.
+  if (tcp?.wireEnd !== undefined && chunked) throwIfCut(end, tcp.wireEnd);
   // The entity body: as sent, or joined from its chunks.
   let btvb = tvb;
   let bOff = headersEnd;
@@ -664,12 +677,19 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       if (data) ctx.call(data, btvb, bOff, bEnd, item.enabled ? item : tree);
     }
   }
+  // A body the wire had more of than the capture kept ends the layer, what was kept shown (as tshark's).
+  if (tcp?.wireEnd !== undefined && !chunked) throwIfCut(end, untilEnd ? tcp.wireEnd : Math.min(headersEnd + bodyLen, tcp.wireEnd));
   // After a 101 the rest of this segment belongs to the new protocol.
   if (fl.kind === 'response' && fl.code === 101 && tcp && bodyEnd < end && (ctx.getMemo<number>('http.ws') ?? streams!.websocketFrom(tcp.stream)) !== undefined) {
     callWebSocket(tvb, bodyEnd, end, ctx, tree, tcp, false);
     return end - off;
   }
   return bodyEnd - off;
+}
+
+/** A message the capture kept to `end` of what reached `wireEnd` on the wire: the snapshot length's error. */
+function throwIfCut(end: number, wireEnd: number): void {
+  if (wireEnd > end) throw new BoundsError(end, wireEnd - end, end, true);
 }
 
 /** What a Content-Type value gives: its media type, the Info text that names it, and whether the body is shown as text lines. */

@@ -236,6 +236,7 @@ export interface SegmentInput {
   flags: number;
   window: number;
   seglen: number;
+  /** The SYN's window scale option (undefined: none; -1: the capture cut the options before the walk ended). */
   wsShift: number | undefined;
   /** The frame's time (nsSince a capture-wide base); tsZero: the frame's timestamp is 0 (no time). */
   tsNs: Ns;
@@ -309,13 +310,12 @@ export function analyseSegment(s: TcpSessionState, seg: SegmentInput): SegmentAn
   let revBase = rev.base;
   if (ackFlag && revBase === undefined) rev.base = revBase = (ack - 1) >>> 0;
 
-  // Window scaling is agreed in the handshake.
-  if (syn) {
-    fwd.winScale = seg.wsShift ?? -2;
-    if (ackFlag && (fwd.winScale === -2 || rev.winScale === -2)) {
-      fwd.winScale = -2;
-      if (rev.winScale !== -1) rev.winScale = -2;
-    }
+  // Window scaling is agreed in the handshake: a SYN without the option rules it out both ways, a
+  // SYN/ACK with it after a SYN without it too. A SYN whose options the capture cut (-1) says nothing.
+  if (syn && seg.wsShift !== -1) {
+    if (seg.wsShift !== undefined) fwd.winScale = seg.wsShift;
+    if (fwd.winScale === -1) fwd.winScale = rev.winScale = -2;
+    else if (ackFlag && rev.winScale === -2) fwd.winScale = -2;
   }
 
   // The boolean flags as bits (flagsOf makes the object); rto and dupAck carry values.

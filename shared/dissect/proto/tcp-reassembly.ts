@@ -59,6 +59,8 @@ export interface TcpPayload {
   readonly tcpTree: Tree;
   /** Unique per call within the frame; use it to key per-frame memos. */
   readonly key: string;
+  /** Where the payload ends on the wire when the snapshot length cut it (undefined: all of it was captured). */
+  readonly wireEnd?: number;
   /**
    * Ask for more bytes: the PDU starting at `offset` needs `more` bytes beyond `end`.
    * `sameInfo`: frames that only carry more of this PDU show the Info text set so far

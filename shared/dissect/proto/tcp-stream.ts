@@ -38,6 +38,8 @@ export interface SegmentMeta {
   overlap: number;
   /** The frame was cut by the snapshot length: nothing can be reassembled from it. */
   truncated: boolean;
+  /** Where the payload ends on the wire, in the frame's offsets (past the captured end when truncated). */
+  wireEnd: number;
 }
 
 /** Where a part of a pending PDU came from (its bytes are in Pending.bytes, in order). */
@@ -136,6 +138,7 @@ class Payload implements TcpPayload {
     readonly fin: boolean,
     readonly tcpTree: Tree,
     readonly key: string,
+    readonly wireEnd?: number,
   ) {}
   desegment(offset: number, more: number, sameInfo = false): void {
     this.request = { offset, more, sameInfo };
@@ -161,16 +164,22 @@ function callApplication(ctx: PacketContext, tvb: Tvb, off: number, end: number,
   if (conv && ctx.call(conv, tvb, off, end, tree, p) > 0) return conv;
   const low = Math.min(meta.srcPort, meta.dstPort);
   const high = Math.max(meta.srcPort, meta.dstPort);
-  for (const port of low === high ? [low] : [low, high]) {
-    const d = ctx.registry.lookup('tcp.port', port);
-    if (d && ctx.call(d, tvb, off, end, tree, p) > 0) return d;
-  }
+  const byLow = callPort(ctx, low, tvb, off, end, tree, p);
+  if (byLow) return byLow;
+  const byHigh = low === high ? undefined : callPort(ctx, high, tvb, off, end, tree, p);
+  if (byHigh) return byHigh;
   for (const h of ctx.registry.heuristicsFor('tcp')) {
     if (ctx.call(h, tvb, off, end, tree, p) > 0) return h;
   }
   const data = ctx.registry.byName('data');
   if (data) ctx.call(data, tvb, off, end, tree, p);
   return data;
+}
+
+/** The dissector registered for the port, if there is one and it takes the bytes. */
+function callPort(ctx: PacketContext, port: number, tvb: Tvb, off: number, end: number, tree: Tree, p: Payload): Dissector | undefined {
+  const d = ctx.registry.lookup('tcp.port', port);
+  return d && ctx.call(d, tvb, off, end, tree, p) > 0 ? d : undefined;
 }
 
 export function deliverPayload(
@@ -253,7 +262,7 @@ export function deliverPayload(
   }
 
   // A fresh start: the segment begins with (the start of) a PDU.
-  const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, !meta.truncated && !detached, meta.fin, tcpTree, '0');
+  const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, !meta.truncated && !detached, meta.fin, tcpTree, '0', meta.truncated ? meta.wireEnd : undefined);
   const protoLen = ctx.protocols.length;
   const fn = callApplication(ctx, tvb, start, end, parent, p, meta);
   if (!fn) return out;
@@ -406,7 +415,7 @@ function replay(ctx: PacketContext, tvb: Tvb, parent: Tree, tcpTree: Tree, meta:
     } else if (step.kind === 'frame') {
       // As on the first pass: a frame the capture cut short could not ask for more, so the
       // application dissected what was there (a revisit that let it ask would show nothing).
-      const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, !meta.truncated, meta.fin, tcpTree, key);
+      const p = new Payload(meta.stream, meta.direction, meta.srcPort, meta.dstPort, false, !meta.truncated, meta.fin, tcpTree, key, meta.truncated ? meta.wireEnd : undefined);
       const protoLen = ctx.protocols.length;
       ctx.call(step.fn, tvb, step.off, step.end, parent, p);
       addKept(tvb, tcpTree, step.kept);

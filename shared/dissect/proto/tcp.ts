@@ -9,7 +9,7 @@ import { fields, type FieldDef } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
-import { ensure, MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
+import { BoundsError, ensure, MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
 import type { IpPacketInfo } from './ipv4.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs, nsSince, type Ns } from '../ns.js';
@@ -17,6 +17,7 @@ import { analyseSegment, completenessText, conversationOnly, hasAnalysisFlag, ne
 import { TcpFrames, type TcpMemo } from './tcp-frames.js';
 import { awaitsFin, deliverPayload, hfTcpReasm, NO_PLAN, planForRevisit } from './tcp-stream.js';
 import { hfTcpPdu } from './tcp-reassembly.js';
+import { wireEnd } from './wire-end.js';
 
 export const tcpProto = protocol('tcp', 'TCP', 'Transmission Control Protocol');
 
@@ -224,28 +225,30 @@ interface ParsedOptions {
 function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, parent: Tree, ip?: unknown): number {
   const srcPort = u16(tvb, offset);
   const dstPort = u16(tvb, offset + 2);
+  ctx.srcPort = srcPort;
+  ctx.dstPort = dstPort;
+  const cols = ctx.cols;
+  cols.clearInfo();
+  if (end - offset < 16 && end === tvb.bytes.length && tvb.reportedLength > end) {
+    // Cut by the snapshot length: tshark shows the ports, then fails reading the rest of the fixed header.
+    const cut = ctx.enter(tcpProto, parent, tvb, offset, end - offset, undefined);
+    if (cut.labels) cut.setText(`Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`);
+    addPortItems(cut, tvb, offset, srcPort, dstPort);
+    cols.setInfo(`${srcPort} \u2192 ${dstPort}`);
+    ensure(tvb, offset, 16);
+  }
   const seqRaw = u32(tvb, offset + 4);
   const ackRaw = u32(tvb, offset + 8);
   const offFlags = u16(tvb, offset + 12);
   const hdrLen = (offFlags >> 12) * 4;
   const flags = offFlags & 0xfff;
   const window = u16(tvb, offset + 14);
-  const checksum = u16(tvb, offset + 16);
-  const urgent = u16(tvb, offset + 18);
-  ctx.srcPort = srcPort;
-  ctx.dstPort = dstPort;
-
-  const cols = ctx.cols;
-  cols.clearInfo();
+  // A snapshot length may cut the header after the window: tshark reads the rest as it shows it (addHeaderItems).
+  const checksum = end - offset >= 18 ? u16(tvb, offset + 16) : 0;
+  const urgent = end - offset >= 20 ? u16(tvb, offset + 18) : 0;
 
   const tree = ctx.enter(tcpProto, parent, tvb, offset, Math.min(hdrLen || 20, end - offset), undefined);
-  // A filter's pruned tree gets the port items only when it names a TCP field, the others when it names one of them.
-  if (tree.wantsAny(hfTcp)) {
-    tree.add(hfTcp.srcport, tvb, offset, 2, srcPort, tree.labels ? `Source Port: ${srcPort}` : undefined);
-    tree.add(hfTcp.dstport, tvb, offset + 2, 2, dstPort, tree.labels ? `Destination Port: ${dstPort}` : undefined);
-    tree.addHidden(hfTcp.port, tvb, offset, 2, srcPort);
-    tree.addHidden(hfTcp.port, tvb, offset + 2, 2, dstPort);
-  }
+  addPortItems(tree, tvb, offset, srcPort, dstPort);
   if (hdrLen < 20) {
     cols.setInfo(`${srcPort} \u2192 ${dstPort} [${tcpFlagNames(flags)}] Seq=${seqRaw}`);
     if (tree.enabled) {
@@ -255,23 +258,26 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     }
     return end - offset;
   }
-  if (offset + hdrLen > end) {
+  const segmentEnd = wireEnd(tvb, end, ip as IpPacketInfo | undefined);
+  // A short segment is one whose header runs past its length on the wire; one the capture cut is dissected up to the cut.
+  if (offset + hdrLen > segmentEnd) {
     dissectShortSegment(tvb, offset, end, ctx, tree, { seqRaw, ackRaw, hdrLen, offFlags, flags, window, winSize: window, checksum, urgent, seglen: 0, srcPort, dstPort });
     return end - offset;
   }
   const payloadOff = offset + hdrLen;
+  const headerCut = payloadOff > end;
   // tcp.len is the segment's length on the wire (as IP's length gives it), which a snapshot length may have cut short.
   const captured = end - payloadOff;
-  const seglen = reportedEnd(tvb, end, ip as IpPacketInfo | undefined) - payloadOff;
+  const seglen = segmentEnd - payloadOff;
 
-  // Options are read first: the handshake's window scale feeds the analysis.
-  const opts = parseOptions(tvb, offset + 20, payloadOff, flags);
+  // Options are read first: the handshake's window scale feeds the analysis (only from options the capture kept whole).
+  const opts = parseOptions(tvb, offset + 20, Math.min(payloadOff, end), flags);
 
   // Another TCP layer of this frame may have left the memo already (as a memo map did); else a revisit reads the store.
   const store = tcpFrames(ctx);
   let memo = ctx.getMemo<TcpMemo>('tcp');
   if (!memo && ctx.visited && store) {
-    memo = store.load(ctx.num, { seq: seqRaw, ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: end });
+    memo = store.load(ctx.num, { seq: seqRaw, ack: ackRaw, flags, seglen, payloadStart: payloadOff, payloadEnd: Math.max(end, payloadOff) });
     if (memo) ctx.setLocalMemo('tcp', memo);
   }
   let a: SegmentAnalysis;
@@ -292,7 +298,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     seg.flags = flags;
     seg.window = window;
     seg.seglen = seglen;
-    seg.wsShift = opts.wsShift;
+    seg.wsShift = headerCut ? -1 : opts.wsShift;
     seg.tsNs = segmentTime(session, ctx);
     seg.tsZero = ctx.frame.tsSec === 0 && ctx.frame.tsNsec === 0;
     seg.frame = ctx.num;
@@ -310,7 +316,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   let winSize = window;
   if (!syn && a.winScale >= 0) winSize = window * 2 ** a.winScale;
   // Made only if it is still there when the column is read: an application's Info usually replaces it.
-  deferSegmentInfo(ctx, tvb, offset, payloadOff, seglen, a, winSize, opts.sackAt);
+  deferSegmentInfo(ctx, tvb, offset, payloadOff, end, seglen, a, winSize, opts.sackAt);
 
   if (tree.labels) {
     let label = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}, Seq: ${a.relSeq}`;
@@ -318,24 +324,33 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     label += `, Len: ${seglen}`;
     tree.setText(label);
   }
-  tree.setLength(hdrLen);
+  tree.setLength(Math.min(hdrLen, end - offset));
   // The full tree's tcp.len item (addHeaderItems), known to filters without a tree.
   ctx.noteTcpLen(seglen);
-  if (tree.wantsAny(hfTcpBeyondPorts)) {
-    addHeaderItems(tree, tvb, offset, a, { seqRaw, ackRaw, hdrLen, offFlags, flags, window, winSize, checksum, urgent, seglen, srcPort, dstPort });
-    if (hdrLen > 20) addOptionItems(tree, tvb, offset + 20, payloadOff, a, !opts.hasMss && syn, ackRaw);
-    addTimestamps(tree, tvb, offset, a);
-    addAnalysis(tree, tvb, offset, a);
-  }
   // The flag and analysis items, known to filters without a tree.
   ctx.note(segmentNotes(flags, a.flags));
-
   const firstPass = !memo && !ctx.visited;
   if (firstPass) {
     memo = { a, plan: NO_PLAN };
     ctx.setLocalMemo('tcp', memo);
     store?.save(ctx.num, a, seqRaw);
   }
+  if (tree.wantsAny(hfTcpBeyondPorts)) {
+    // A header the capture cut ends in its fixed part or in the options walk: the items stop there, as tshark's.
+    addHeaderItems(tree, tvb, offset, a, { seqRaw, ackRaw, hdrLen, offFlags, flags, window, winSize, checksum, urgent, seglen, srcPort, dstPort });
+    // An options walk the capture's end stops fails after the timestamps, before the SEQ/ACK analysis (as tshark's).
+    let cut: unknown;
+    try {
+      if (hdrLen > 20) addOptionItems(tree, tvb, offset + 20, payloadOff, a, !opts.hasMss && syn, ackRaw);
+    } catch (e) {
+      if (!headerCut) throw e;
+      cut = e;
+    }
+    addTimestamps(tree, tvb, offset, a);
+    if (cut) throw cut;
+    if (!headerCut) addAnalysis(tree, tvb, offset, a);
+  }
+  if (headerCut) throw new BoundsError(end, payloadOff - end, end, true);
   const finishes = seglen === 0 && (flags & Th.FIN) !== 0 && (firstPass ? awaitsFin(ctx, a.stream, a.direction) : (memo?.plan.steps.length ?? 0) > 0);
   // tshark shows no payload, nor hands it on, when the capture kept none of it.
   if (captured > 0 || finishes) {
@@ -348,7 +363,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     const plan = deliverPayload(ctx, tvb, payloadOff, end, parent, tree, {
       stream: a.stream, direction: a.direction, srcPort, dstPort, fin: (flags & Th.FIN) !== 0,
       relSeq: (a.relSeq + (syn ? 1 : 0)) >>> 0, duplicateData: a.duplicateData, keepAlive: a.flags.keepAlive === true, spurious: a.flags.spurious === true, overlap: a.overlap,
-      rst: (flags & Th.RST) !== 0, truncated: captured < seglen,
+      rst: (flags & Th.RST) !== 0, truncated: captured < seglen, wireEnd: payloadOff + seglen,
     }, firstPass || !memo ? undefined : memo.plan, ctx.visited && !memo);
     if (firstPass) {
       memo!.plan = plan;
@@ -358,33 +373,33 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
   return end - offset;
 }
 
-/**
- * Where the segment ending at `end` (in what was captured) ends on the wire: where IP's length says
- * when the snapshot length cut the frame there (not at the frame's end: a link trailer may follow).
- * A reassembled buffer lacks nothing.
- */
-function reportedEnd(tvb: Tvb, end: number, ip: IpPacketInfo | undefined): number {
-  if (tvb.source !== 0 || end !== tvb.bytes.length || tvb.reportedLength === end) return end;
-  const wireEnd = ip?.wireEnd;
-  return wireEnd === undefined ? tvb.reportedLength : Math.max(end, wireEnd);
+/** The port items (a filter's pruned tree gets them only when it names a TCP field). */
+function addPortItems(tree: Tree, tvb: Tvb, offset: number, srcPort: number, dstPort: number): void {
+  if (!tree.wantsAny(hfTcp)) return;
+  tree.add(hfTcp.srcport, tvb, offset, 2, srcPort, tree.labels ? `Source Port: ${srcPort}` : undefined);
+  tree.add(hfTcp.dstport, tvb, offset + 2, 2, dstPort, tree.labels ? `Destination Port: ${dstPort}` : undefined);
+  tree.addHidden(hfTcp.port, tvb, offset, 2, srcPort);
+  tree.addHidden(hfTcp.port, tvb, offset + 2, 2, dstPort);
 }
 
 function deferSegmentInfo(
-  ctx: PacketContext, tvb: Tvb, offset: number, payloadOff: number, seglen: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
+  ctx: PacketContext, tvb: Tvb, offset: number, payloadOff: number, capEnd: number, seglen: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
 ): void {
-  ctx.cols.appendInfoLater(() => segmentInfo(tvb, offset, payloadOff, seglen, a, winSize, sackAt));
+  ctx.cols.appendInfoLater(() => segmentInfo(tvb, offset, payloadOff, capEnd, seglen, a, winSize, sackAt));
 }
 
 /** `src → dst [flags] Seq=… Ack=… Win=… Len=…` and the options, for the segment whose header is at `offset`. */
 function segmentInfo(
-  tvb: Tvb, offset: number, payloadOff: number, seglen: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
+  tvb: Tvb, offset: number, payloadOff: number, capEnd: number, seglen: number, a: SegmentAnalysis, winSize: number, sackAt: number | undefined,
 ): string {
   const flags = u16(tvb, offset + 12) & 0xfff;
   let info = `${u16(tvb, offset)} \u2192 ${u16(tvb, offset + 2)} [${tcpFlagNames(flags)}] Seq=${a.relSeq}`;
   if (flags & Th.ACK) info += ` Ack=${a.relAck}`;
   info += ` Win=${winSize}`;
+  // tshark writes the rest once it has read the whole fixed header, and the options the capture kept whole.
+  if (capEnd < offset + 20) return info;
   if (flags & Th.URG) info += ` Urg=${u16(tvb, offset + 18)}`;
-  info += ` Len=${seglen}` + optionsInfo(tvb, offset + 20, payloadOff);
+  info += ` Len=${seglen}` + optionsInfo(tvb, offset + 20, Math.min(payloadOff, capEnd));
   if (sackAt !== undefined) {
     const len = u8(tvb, sackAt + 1);
     for (let p = sackAt + 2; p < sackAt + len; p += 8) {
@@ -469,8 +484,10 @@ function addHeaderItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis
     const text = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
     tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, labels ? `Window size scaling factor: ${text}` : undefined);
   }
+  ensure(tvb, offset + 16, 2);
   tree.add(hfTcp.checksum, tvb, offset + 16, 2, h.checksum, labels ? `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]` : undefined);
   tree.addGenerated(hfTcp.checksumStatus, tvb, offset + 16, 0, 2, 'Checksum Status: Unverified');
+  ensure(tvb, offset + 18, 2);
   const urg = tree.add(hfTcp.urgentPointer, tvb, offset + 18, 2, h.urgent, labels ? `Urgent Pointer: ${h.urgent}` : undefined);
   if (!(flags & Th.URG) && h.urgent !== 0) {
     addExpert(urg, tvb, offset + 18, 2, Severity.Note, GROUPS.Protocol, 'The urgent pointer field is nonzero while the URG flag is not set', hfTcp.urgentNonzero);
@@ -572,8 +589,28 @@ function optionLength(tvb: Tvb, off: number, end: number): number {
 
 function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: SegmentAnalysis, mssAbsent: boolean, ackRaw: number): void {
   const labels = tree.labels;
-  const optsItem = tree.add(hfTcp.options, tvb, start, end - start, slice(tvb, start, end - start));
+  const optsItem = tree.add(hfTcp.options, tvb, start, end - start, captured(tvb, start, end - start));
   const names: string[] = [];
+  try {
+    walkOptions(optsItem, tvb, start, end, a, ackRaw, names);
+  } finally {
+    // A walk the capture's end stops keeps the names of the options it finished.
+    if (labels) optsItem.setText(`Options: (${end - start} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
+  }
+  if (mssAbsent) addExpert(optsItem, tvb, start, end - start, Severity.Note, GROUPS.Protocol, 'The SYN packet does not contain a MSS option', hfTcp.mssAbsent);
+}
+
+/** The bytes the capture kept of `length` at `off` (all of them unless a snapshot length cut them). */
+function captured(tvb: Tvb, off: number, length: number): Uint8Array {
+  return tvb.bytes.subarray(off, Math.min(off + length, tvb.bytes.length));
+}
+
+/**
+ * One item per option, in tshark's order of reads: an option whose length byte the capture lost
+ * gets none, one whose value it lost keeps its kind and length (reading the value throws).
+ */
+function walkOptions(optsItem: Tree, tvb: Tvb, start: number, end: number, a: SegmentAnalysis, ackRaw: number, names: string[]): void {
+  const labels = optsItem.labels;
   let off = start;
   while (off < end) {
     const kind = u8(tvb, off);
@@ -588,29 +625,38 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
     if (off + 1 >= end) break;
     const len = u8(tvb, off + 1);
     if (len < 2 || off + len > end) {
-      const it = optsItem.add(hfTcp.optUnknown, tvb, off, end - off, slice(tvb, off, end - off));
+      const it = optsItem.add(hfTcp.optUnknown, tvb, off, end - off, captured(tvb, off, end - off));
       it.add(hfTcp.optionKind, tvb, off, 1, kind, labels ? `Kind: ${OPTION_KINDS[kind] ?? 'Unknown'} (${kind})` : undefined);
       addExpert(it, tvb, off + 1, 1, Severity.Error, GROUPS.Protocol, `Option length ${len} is invalid`, hfTcp.optionLenInvalid);
       break;
     }
-    const bytes = slice(tvb, off, len);
-    const kindItem = (it: Tree) => {
+    const bytes = captured(tvb, off, len);
+    const kindItem = (it: Tree): Tree => {
       it.add(hfTcp.optionKind, tvb, off, 1, kind, labels ? `Kind: ${OPTION_KINDS[kind] ?? 'Unknown'} (${kind})` : undefined);
-      it.add(hfTcp.optionLen, tvb, off + 1, 1, len, labels ? `Length: ${len}` : undefined);
+      return it.add(hfTcp.optionLen, tvb, off + 1, 1, len, labels ? `Length: ${len}` : undefined);
     };
+    const fixed = FIXED_LENGTH_OPTIONS.get(kind);
+    if (fixed && len !== fixed.len) {
+      // tshark names the option, flags its length and reads no value.
+      const lenItem = kindItem(optsItem.add(fixed.def, tvb, off, len, bytes));
+      addExpert(lenItem, tvb, off + 1, 1, Severity.Note, GROUPS.Sequence, `option length should be ${fixed.len}`, hfTcp.optionLenInvalid);
+      names.push(fixed.name);
+      off += len;
+      continue;
+    }
     if (kind === 2 && len === 4) {
-      const mss = u16(tvb, off + 2);
       const it = optsItem.add(hfTcp.optMss, tvb, off, len, bytes);
-      if (labels) it.appendText(`: ${mss} bytes`);
       kindItem(it);
+      const mss = u16(tvb, off + 2);
+      if (labels) it.appendText(`: ${mss} bytes`);
       it.add(hfTcp.mssVal, tvb, off + 2, 2, mss, labels ? `MSS Value: ${mss}` : undefined);
       names.push('Maximum segment size');
     } else if (kind === 3 && len === 3) {
+      const it = optsItem.add(hfTcp.optWscale, tvb, off, len, bytes);
+      kindItem(it);
       const shift = u8(tvb, off + 2);
       const mult = 2 ** Math.min(shift, 14);
-      const it = optsItem.add(hfTcp.optWscale, tvb, off, len, bytes);
       if (labels) it.appendText(`: ${shift} (multiply by ${mult})`);
-      kindItem(it);
       it.add(hfTcp.wscaleShift, tvb, off + 2, 1, shift, labels ? `Shift count: ${shift}` : undefined);
       it.addGenerated(hfTcp.wscaleMultiplier, tvb, off + 2, 1, mult, labels ? `Multiplier: ${mult}` : undefined);
       names.push('Window scale');
@@ -619,12 +665,12 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
       kindItem(it);
       names.push('SACK permitted');
     } else if (kind === 8 && len === 10) {
-      const tsval = u32(tvb, off + 2);
-      const tsecr = u32(tvb, off + 6);
       const it = optsItem.add(hfTcp.optTimestamp, tvb, off, len, bytes);
-      if (labels) it.appendText(`: TSval ${tsval}, TSecr ${tsecr}`);
       kindItem(it);
+      const tsval = u32(tvb, off + 2);
       it.add(hfTcp.tsval, tvb, off + 2, 4, tsval, labels ? `Timestamp value: ${tsval}` : undefined);
+      const tsecr = u32(tvb, off + 6);
+      if (labels) it.appendText(`: TSval ${tsval}, TSecr ${tsecr}`);
       it.add(hfTcp.tsecr, tvb, off + 6, 4, tsecr, labels ? `Timestamp echo reply: ${tsecr}` : undefined);
       names.push('Timestamps');
     } else if (kind === 5 && (len - 2) % 8 === 0) {
@@ -670,9 +716,17 @@ function addOptionItems(tree: Tree, tvb: Tvb, start: number, end: number, a: Seg
     }
     off += len;
   }
-  if (labels) optsItem.setText(`Options: (${end - start} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
-  if (mssAbsent) addExpert(optsItem, tvb, start, end - start, Severity.Note, GROUPS.Protocol, 'The SYN packet does not contain a MSS option', hfTcp.mssAbsent);
 }
+
+/** The options of one fixed length: tshark checks it before reading their value. */
+const FIXED_LENGTH_OPTIONS: ReadonlyMap<number, { def: FieldDef; len: number; name: string }> = new Map([
+  [2, { def: hfTcp.optMss, len: 4, name: 'Maximum segment size' }],
+  [3, { def: hfTcp.optWscale, len: 3, name: 'Window scale' }],
+  [4, { def: hfTcp.optSackPerm, len: 2, name: 'SACK permitted' }],
+  [8, { def: hfTcp.optTimestamp, len: 10, name: 'Timestamps' }],
+  [27, { def: hfTcp.optQs, len: 8, name: 'Quick-Start' }],
+  [28, { def: hfTcp.optUserTo, len: 4, name: 'User Timeout' }],
+]);
 
 /** RFC 2883: the first SACK block reports bytes received twice (below the ACK, or inside the second block). */
 function isDsack(tvb: Tvb, off: number, len: number, ackRaw: number): boolean {
