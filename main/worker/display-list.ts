@@ -8,7 +8,8 @@
 import type { ColumnId, SortOrder } from '../../shared/ipc/contract.js';
 import type { UintColumn } from '../../shared/dissect/frame-store.js';
 import { compareStrings, type PacketStore } from './packet-store.js';
-import { sortByKeys, sortByStrings } from './radix-sort.js';
+import { sortByInfo } from './info-order.js';
+import { sortByKeys } from './radix-sort.js';
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -89,13 +90,7 @@ export function sortPackets(store: PacketStore, packets: Uint32Array, order: Sor
     return;
   }
   if (column === 'info') {
-    // The texts decoded once for the sort (it reads each many times), by position, then dropped.
-    const texts: string[] = [];
-    for (const i of packets) texts.push(store.infoText(i));
-    const order = Uint32Array.from(texts, (_, k) => k);
-    sortByStrings(order, (k) => texts[k]!, descending);
-    const input = packets.slice();
-    for (let k = 0; k < order.length; k++) packets[k] = input[order[k]!]!;
+    sortByInfo(store, packets, descending);
     return;
   }
   let keys: ArrayLike<number>[] = columnKeys(store, column);

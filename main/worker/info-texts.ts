@@ -43,12 +43,12 @@ const UTF16 = 1;
 const SHAPED = 2;
 
 /** A number written in decimal; a hex number's kind is its digit count (1..MAX_HEX_DIGITS). */
-const DECIMAL = 0;
+export const DECIMAL = 0;
 
 /** A stored number: 0 and 1 are the hints, any other is the number + HINTS. */
 const HINTS = 2;
 
-interface Shape {
+export interface Shape {
   /** The text around the numbers: one more than there are numbers. */
   readonly texts: readonly string[];
   /** DECIMAL, or the digit count of a hex number. */
@@ -214,6 +214,15 @@ class ShapeTable {
   }
 }
 
+const splitScratch = new Split();
+
+/** A text's shape and numbers, made the way push makes them (for texts stored as characters). */
+export function splitText(text: string): { shape: Shape; values: Float64Array } {
+  const s = splitScratch;
+  split(text, s);
+  return { shape: shapeOf(text, s), values: s.values.slice(0, s.count) };
+}
+
 function formatNumber(value: number, kind: number): string {
   return kind === DECIMAL ? String(value) : value.toString(16).padStart(kind, '0');
 }
@@ -273,16 +282,7 @@ export class InfoTexts {
 
   /** Packet i's text, given the hints it was pushed with. */
   get(i: number, hint0 = -1, hint1 = -1): string {
-    if (!(i >= 0 && i < this.n)) throw new RangeError(`no Info text ${i} (${this.n} stored)`);
-    if (i === this.nextEntry) {
-      // Written since the last read, the entry may have gone into a new chunk.
-      this.crossChunkEnd();
-    } else {
-      const start = this.blockStarts[Math.floor(i / BLOCK)]!;
-      this.seek(Math.floor(start / CHUNK), start % CHUNK);
-      for (let skip = i % BLOCK; skip > 0; skip--) this.skipEntry();
-    }
-    this.nextEntry = i + 1;
+    this.moveTo(i);
     const tag = this.readVarint();
     if (tag < SHAPED) {
       const length = this.readVarint();
@@ -301,6 +301,49 @@ export class InfoTexts {
     }
     this.crossChunkEnd();
     return text;
+  }
+
+  /** Where entry i is (chunk * CHUNK + byte), for readNumbers: a sort reads each entry several times. */
+  locate(i: number): number {
+    this.moveTo(i);
+    const position = this.readChunkIndex * CHUNK + this.at;
+    this.skipEntry();
+    return position;
+  }
+
+  /** Shape `id` (readNumbers gives a packet's). */
+  shape(id: number): Shape {
+    return this.shapes[id]!;
+  }
+
+  /**
+   * The entry at `position` (from locate), read with its hints: its shape id, its first
+   * `count` numbers put in `values`; -1 when it is stored as characters.
+   */
+  readNumbers(position: number, hint0: number, hint1: number, values: Float64Array, count: number): number {
+    this.seek(Math.floor(position / CHUNK), position % CHUNK);
+    this.nextEntry = -1;
+    const tag = this.readVarint();
+    if (tag < SHAPED) return -1;
+    for (let k = 0; k < count; k++) {
+      const stored = this.readVarint();
+      values[k] = stored === 0 ? hint0 : stored === 1 ? hint1 : stored - HINTS;
+    }
+    return tag - SHAPED;
+  }
+
+  /** Put the read position at entry i's start. */
+  private moveTo(i: number): void {
+    if (!(i >= 0 && i < this.n)) throw new RangeError(`no Info text ${i} (${this.n} stored)`);
+    if (i === this.nextEntry) {
+      // Written since the last read, the entry may have gone into a new chunk.
+      this.crossChunkEnd();
+    } else {
+      const start = this.blockStarts[Math.floor(i / BLOCK)]!;
+      this.seek(Math.floor(start / CHUNK), start % CHUNK);
+      for (let skip = i % BLOCK; skip > 0; skip--) this.skipEntry();
+    }
+    this.nextEntry = i + 1;
   }
 
   /** Move the read position past one entry (to the next chunk after a chunk's last). */

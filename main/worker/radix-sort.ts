@@ -9,7 +9,8 @@
  *   for string columns already ranked (interned addresses, protocols).
  * - sortByStrings: most-significant-character radix over UTF-16 code units (the
  *   order of `<`), splitting each group by its next character, with an
- *   insertion sort for small groups; for the Info column, where most strings differ.
+ *   insertion sort for small groups; for the Info texts that the Info sort
+ *   (info-order.ts) cannot order from their shapes.
  */
 
 const SMALL_GROUP = 32;
@@ -25,7 +26,14 @@ export function sortByKeys(idx: Uint32Array, keys: readonly ArrayLike<number>[])
   for (let k = keys.length - 1; k >= 0; k--) {
     const key = keys[k]!;
     let max = 0;
-    for (let j = 0; j < src.length; j++) if (key[src[j]!]! > max) max = key[src[j]!]!;
+    let min = 0xffffffff;
+    for (let j = 0; j < src.length; j++) {
+      const v = key[src[j]!]!;
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    // A key equal for every row orders nothing; high halves all zero need no pass.
+    if (min === max) continue;
     for (let shift = 0; shift < 32 && (shift === 0 || max >>> shift > 0); shift += 16) {
       counts.fill(0);
       for (let j = 0; j < src.length; j++) counts[((key[src[j]!]! >>> shift) & 0xffff) + 1]!++;
