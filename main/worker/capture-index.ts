@@ -23,7 +23,7 @@ import { dissectShaped } from '../../shared/filter/index.js';
 import { knownFacts } from '../../shared/filter/summary-facts.js';
 import { COLUMN_MAX_BYTES, INFO_MAX_BYTES } from '../../shared/format/summary.js';
 import { truncateUtf8 } from '../../shared/format/utf8-text.js';
-import { rowColor, tcpAnalysis, tcpFlagsFromInfo } from '../../shared/view/row-color.js';
+import { rowColor, tcpAnalysis, TcpInfoFlag, tcpInfoFlags } from '../../shared/view/row-color.js';
 import { timeDigits } from '../cli/read.js';
 import { NO_TIME, PacketFlag, PacketStore, type PacketSummary } from './packet-store.js';
 import { RecentFrames } from './recent-frames.js';
@@ -289,11 +289,14 @@ export class CaptureIndex {
 
   private summarize(d: Dissected, rec: CaptureRecord): PacketSummary {
     const analysis = tcpAnalysis(d);
-    const tcpFlags = analysis ? tcpFlagsFromInfo(d.info) : null;
+    // Read once, for the flags below and for the row's colour.
+    const infoFlags = tcpInfoFlags(d.info);
     let flags = 0;
     if (d.ctx.protocols.includes('websocket')) flags |= PacketFlag.WebSocket;
-    if (tcpFlags?.syn && tcpFlags.ack) flags |= PacketFlag.SynAck;
-    if (tcpFlags && !tcpFlags.ack) flags |= PacketFlag.NoAck;
+    if (analysis && infoFlags >= 0) {
+      if ((infoFlags & TcpInfoFlag.Syn) && (infoFlags & TcpInfoFlag.Ack)) flags |= PacketFlag.SynAck;
+      if (!(infoFlags & TcpInfoFlag.Ack)) flags |= PacketFlag.NoAck;
+    }
     flags |= knownFacts(d);
     return {
       timeDigits: rec.noTimestamp ? NO_TIME : this.digitsOf(rec.interface),
@@ -302,7 +305,7 @@ export class CaptureIndex {
       protocol: truncateUtf8(d.protocol, COLUMN_MAX_BYTES),
       length: rec.origLen,
       info: truncateUtf8(d.info, INFO_MAX_BYTES),
-      color: rowColor(d),
+      color: rowColor(d, infoFlags, analysis),
       tcpStream: analysis?.stream ?? -1,
       tcpLen: d.ctx.tcpLen,
       httpMethod: d.ctx.httpMethod,
@@ -310,6 +313,8 @@ export class CaptureIndex {
       stack: d.protocols,
       srcPort: d.ctx.srcPort,
       dstPort: d.ctx.dstPort,
+      srcKey: d.ctx.netSrcKey,
+      dstKey: d.ctx.netDstKey,
     };
   }
 

@@ -68,6 +68,12 @@ export interface PacketSummary {
   /** Transport ports, meaningful with PacketFlag.PortsKnown. */
   readonly srcPort: number;
   readonly dstPort: number;
+  /**
+   * The IPv4 addresses `src` and `dst` are the text of (PacketContext.netSrcKey, netDstKey), or -1;
+   * meaningful with PacketFlag.Ipv4Known.
+   */
+  readonly srcKey: number;
+  readonly dstKey: number;
 }
 
 /** Strings stored once, referred to by id. */
@@ -131,6 +137,54 @@ class PortIds {
   }
 }
 
+/**
+ * Ids in a StringTable of IPv4 addresses, by their number: most Source and Destination columns are
+ * one (PacketFlag.Ipv4Known), and a capture may hold thousands, whose texts (often made afresh for
+ * each packet) cost far more to hash and compare in a Map than their numbers here. Open addressing.
+ */
+class Ipv4Ids {
+  private bits = 10;
+  private keys = new Uint32Array(1 << this.bits);
+  /** Id + 1 of the address in the slot; 0: an empty slot. */
+  private ids = new Int32Array(1 << this.bits);
+  private size = 0;
+
+  /** The id in `table` of `address`, whose text is `text`. */
+  idOf(address: number, text: string, table: StringTable): number {
+    const mask = this.keys.length - 1;
+    let slot = this.slotOf(address);
+    for (let id = this.ids[slot]!; id !== 0; id = this.ids[slot]!) {
+      if (this.keys[slot] === address) return id - 1;
+      slot = (slot + 1) & mask;
+    }
+    const id = table.intern(text);
+    this.keys[slot] = address;
+    this.ids[slot] = id + 1;
+    // Three quarters full at most: probes stay short, and the table small next to the packets.
+    if (++this.size * 4 > this.keys.length * 3) this.grow();
+    return id;
+  }
+
+  private slotOf(address: number): number {
+    return Math.imul(address, 0x9e3779b1) >>> (32 - this.bits);
+  }
+
+  private grow(): void {
+    const { keys, ids } = this;
+    this.bits++;
+    this.keys = new Uint32Array(1 << this.bits);
+    this.ids = new Int32Array(1 << this.bits);
+    const mask = this.keys.length - 1;
+    for (let k = 0; k < keys.length; k++) {
+      if (ids[k] === 0) continue;
+      let slot = this.slotOf(keys[k]!);
+      while (this.ids[slot] !== 0) slot = (slot + 1) & mask;
+      this.keys[slot] = keys[k]!;
+      this.ids[slot] = ids[k]!;
+    }
+  }
+}
+
 const COLOR_INDEX = new Map<RowColor, number>(ROW_COLORS.map((c, i) => [c, i]));
 
 /** The combinations of (Time decimals, Protocol id, row color, flags, stack id) met, numbered. */
@@ -179,6 +233,7 @@ export class PacketStore {
   /** PacketSummary.httpMethod where it is not the usual: not USUAL_METHOD for a request, not 0 for another packet. */
   private readonly httpMethods = new SparseCodes();
   private readonly portIds = new PortIds();
+  private readonly ipv4Ids = new Ipv4Ids();
   private readonly kinds = new RowKinds();
   readonly info = new InfoTexts();
   readonly addresses = new StringTable();
@@ -191,8 +246,8 @@ export class PacketStore {
   add(p: PacketSummary): number {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
-    const src = this.addresses.intern(p.src);
-    const dst = this.addresses.intern(p.dst);
+    const src = this.addressId(p.src, p.srcKey, p.flags);
+    const dst = this.addressId(p.dst, p.dstKey, p.flags);
     const stack = this.stacks.values.length < NO_STACK || this.stacks.has(p.stack) ? this.stacks.intern(p.stack) : NO_STACK;
     const kind = this.kinds.intern(p.timeDigits, this.protocols.intern(p.protocol), COLOR_INDEX.get(p.color) ?? 0, p.flags, stack);
     (this.kind = fit(this.kind, this.capacity, kind))[i] = kind;
@@ -210,6 +265,11 @@ export class PacketStore {
     // The ports open most TCP and UDP texts (`33007 → 80 [ACK] ...`): stored as hints, they cost a byte each.
     this.info.push(p.info, p.srcPort, p.dstPort);
     return i;
+  }
+
+  /** The id in `addresses` of a Source or Destination column (`key`, `flags`: see PacketSummary). */
+  private addressId(text: string, key: number, flags: number): number {
+    return (flags & PacketFlag.Ipv4Known) !== 0 && key >= 0 ? this.ipv4Ids.idOf(key, text, this.addresses) : this.addresses.intern(text);
   }
 
   /** Packet i's time since the first packet's: whole seconds, and nanoseconds. */

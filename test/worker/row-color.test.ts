@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RowColor } from '../../shared/ipc/contract.js';
-import { rowColor, tcpFlagsFromInfo } from '../../shared/view/row-color.js';
+import { rowColor, TcpInfoFlag, tcpInfoFlags } from '../../shared/view/row-color.js';
 import { dissectFile, REPO } from '../support/dissect-file.js';
 
 const expected = JSON.parse(readFileSync(join(import.meta.dirname, 'expected', 'colors.json'), 'utf8')) as {
@@ -63,9 +63,15 @@ describe('rowColor', () => {
   });
 
   it("reads TCP's flags only from TCP's own Info text", () => {
-    expect(tcpFlagsFromInfo('59798 \u2192 7272 [SYN, ACK] Seq=0 Ack=1')).toEqual({ syn: true, fin: false, rst: false, ack: true });
-    expect(tcpFlagsFromInfo('[TCP Retransmission] 53595 \u2192 80 [FIN, ACK] Seq=161')).toMatchObject({ fin: true, ack: true });
+    const { Syn, Fin, Rst, Ack } = TcpInfoFlag;
+    expect(tcpInfoFlags('59798 \u2192 7272 [SYN, ACK] Seq=0 Ack=1')).toBe(Syn | Ack);
+    expect(tcpInfoFlags('[TCP Retransmission] 53595 \u2192 80 [FIN, ACK] Seq=161')).toBe(Fin | Ack);
+    expect(tcpInfoFlags('80 \u2192 53595 [RST] Seq=1 Win=0 Len=0')).toBe(Rst);
+    expect(tcpInfoFlags('80 \u2192 53595 [] Seq=1 Win=0 Len=0')).toBe(0);
+    // The first arrow is not TCP's list (no `[list] Seq=` after it): the next one is.
+    expect(tcpInfoFlags('a \u2192 b, 1 \u2192 2 [PSH] x, 3 \u2192 4 [SYN, ECE, CWR] Seq=0')).toBe(Syn);
     // WebSocket's [FIN] is its own frame bit, not TCP's.
-    expect(tcpFlagsFromInfo('WebSocket Text [FIN] [MASKED]')).toBeNull();
+    expect(tcpInfoFlags('WebSocket Text [FIN] [MASKED]')).toBe(-1);
+    expect(tcpInfoFlags('53 \u2192 5353 Len=12')).toBe(-1);
   });
 });

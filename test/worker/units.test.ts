@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DisplayList, sortPackets } from '../../main/worker/display-list.js';
 import { containsBytes, hexPattern, stringPattern } from '../../main/worker/find-bytes.js';
-import { PacketStore, type PacketSummary } from '../../main/worker/packet-store.js';
+import { PacketFlag, PacketStore, type PacketSummary } from '../../main/worker/packet-store.js';
 import { FrameTimes } from '../../shared/dissect/frame-store.js';
 import { sortByKeys, sortByStrings } from '../../main/worker/radix-sort.js';
 import { decodeViewOption, encodeViewOption, parseViewState, readSavedView, sectionHeader } from '../../main/worker/saved-view.js';
@@ -237,6 +237,30 @@ describe('sorts', () => {
     for (const i of [0, 255, 256, 65_535, 65_536, 69_999]) {
       expect(s.row(i)).toMatchObject({ src: `a${i}`, dst: 'b', length: lengths[i % lengths.length], info: `i ${i}` });
       expect([s.srcPort(i), s.dstPort(i)]).toEqual([(i * 7) % 65_536, 80]);
+    }
+  });
+
+  it('gives an IPv4 address one id whether it comes with its number or as text only', () => {
+    const s = new PacketStore(new FrameTimes());
+    const text = (a: number) => [a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.');
+    // Thousands of addresses (the table by number grows several times), the high bit set in some.
+    const address = (i: number) => (0x0a000000 + i * 7919 + (i % 3 === 0 ? 0x80000000 : 0)) >>> 0;
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const src = address(i % 5000);
+      const dst = address((i * 31) % 5000);
+      // Every third packet's addresses are not known to be IPv4's (a tunnel, say): looked up as text.
+      const known = i % 3 !== 0;
+      s.add({
+        timeDigits: 6, src: text(src), dst: text(dst), protocol: 'TCP', length: 60, info: '', color: 'tcp', tcpStream: -1,
+        tcpLen: -1, httpMethod: 0, flags: known ? PacketFlag.Ipv4Known : 0, stack: 'eth:ethertype:ip:tcp', srcPort: 1, dstPort: 2,
+        srcKey: known ? src : -1, dstKey: known ? dst : -1,
+      });
+    }
+    expect(s.addresses.values.length).toBe(5000);
+    for (let i = 0; i < n; i += 97) {
+      expect(s.row(i)).toMatchObject({ src: text(address(i % 5000)), dst: text(address((i * 31) % 5000)) });
+      expect(s.src[i]).toBe(s.addresses.intern(text(address(i % 5000))));
     }
   });
 
