@@ -49,6 +49,7 @@ export const hfWs = fields({
   group: { abbrev: '_ws.expert.group', name: 'Group', type: 'uint32', base: 'none', strings: GROUP_NAMES },
   malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: 'protocol' },
   shortData: { abbrev: '_ws.short', name: 'Short Frame', type: 'protocol' },
+  strayCharacters: { abbrev: '_ws.string.trailing_stray_characters', name: 'Trailing stray characters', type: 'none' },
   text: { abbrev: 'text', name: 'Text item', type: 'none' },
 });
 

@@ -279,13 +279,25 @@ export class PacketContext {
    * exception (a bug) is reported the same way instead of escaping.
    */
   call(dissector: Dissector, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): number {
+    const depth = this.protocols.length;
     try {
-      return dissector(tvb, offset, end, this, tree, data);
+      const used = dissector(tvb, offset, end, this, tree, data);
+      this.callerLayer = depth - 1;
+      this.lengthAtReturn = this.protocols.length;
+      return used;
     } catch (err) {
       this.reportError(err, tvb, offset, tree);
       return end - offset;
     }
   }
+
+  /**
+   * The layer running again once a called dissector returned (its index in `protocols`), as long as
+   * no layer was added since (`protocols` still `lengthAtReturn` long): an error thrown then (HTTP's
+   * cut body, after the media dissector) names that layer, as tshark names its current protocol.
+   */
+  private callerLayer = -1;
+  private lengthAtReturn = -1;
 
   /** Look up a table and call the dissector found there; false when the table has none. */
   dispatch(table: Parameters<Registry['lookup']>[0], key: number, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): boolean {
@@ -303,7 +315,8 @@ export class PacketContext {
   }
 
   private reportError(err: unknown, tvb: Tvb, offset: number, tree: Tree): void {
-    const layer = this.protocols[this.protocols.length - 1] ?? 'frame';
+    const p = this.protocols;
+    const layer = p[p.length === this.lengthAtReturn ? this.callerLayer : p.length - 1] ?? 'frame';
     const shortName = this.registry.protocols.get(layer)?.short ?? layer.toUpperCase();
     if (err instanceof BoundsError && err.snapped) {
       tree.addGenerated(hfWs.shortData, tvb, offset, 0, null, `Packet size limited during capture: ${shortName} truncated`);

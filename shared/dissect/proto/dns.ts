@@ -18,6 +18,7 @@ import {
 } from './dns-tables.js';
 import { dissectDnsOverTcp } from './dns-tcp.js';
 import { hfDns, SVCB_KEYS } from './dns-fields.js';
+import { addStrayExpert } from './stray-characters.js';
 import { addRetransmissionExpert, addTransactionItems, hfDnsTrans, trackTransaction } from './dns-transactions.js';
 
 export const dnsProto = protocol('dns', 'DNS', 'Domain Name System');
@@ -278,7 +279,8 @@ function dissectRecord(msg: Message, offset: number, section: Tree): number {
       while (left > 0) {
         const len = u8(tvb, cur);
         rr.add(hfDns.txtLength, tvb, cur, 1, len);
-        rr.add(hfDns.txt, tvb, cur + 1, len, ascii(tvb, cur + 1, len));
+        const txt = ascii(tvb, cur + 1, len);
+        addStrayExpert(rr.add(hfDns.txt, tvb, cur + 1, len, txt), tvb, cur + 1, len, txt);
         cur += 1 + len;
         left -= 1 + len;
       }

@@ -4,7 +4,7 @@
  * acts on lie. Values are decoded only when asked for, and nothing is made per
  * header line: this runs on every message of the summary pass.
  */
-import { ascii, asciiRepeated, type Tvb } from '../tvb.js';
+import { ascii, asciiRepeated, slice, utf8String, type Tvb } from '../tvb.js';
 
 /** The headers the dissector looks up, by slot (a slot is an index into HEADER_NAMES). */
 export const HEADER = {
@@ -111,6 +111,16 @@ export class HeaderScan {
     const start = trimmedStart(b, from, to);
     // Values repeat from message to message (see asciiRepeated).
     return asciiRepeated(tvb, start, to - start);
+  }
+
+  /** text() with the bytes decoded as UTF-8 (where tshark shows them so: the host in the full request URI). */
+  utf8Text(tvb: Tvb, slot: number): string | undefined {
+    const from = this.from[slot]!;
+    if (from < 0) return undefined;
+    const b = tvb.bytes;
+    const to = trimmedEnd(b, from, this.to[slot]!);
+    const start = trimmedStart(b, from, to);
+    return utf8String(slice(tvb, start, to - start));
   }
 
   /** The header's value as a number when it is all decimal digits (white space aside), else undefined. */

@@ -11,6 +11,12 @@ import { nsSince, nsSub, type Ns } from '../ns.js';
 const SAW_MESSAGE = 1;
 /** A 101 answered an Upgrade: websocket (websocketSetAt holds when). */
 const WEBSOCKET = 2;
+/**
+ * The last message sent in TCP direction 0 (this bit) or 1 (the next) had a body that is neither
+ * chunked nor content-encoded (as far as its captured headers tell): bytes after it that the
+ * capture cut end the layer.
+ */
+const PLAIN_BODY = 4;
 
 /** The text id of "no text" (a request without a Host header). */
 export const NO_TEXT = 0;
@@ -147,6 +153,16 @@ export class HttpStreams {
 
   markSawMessage(s: number): void {
     this.flags[s]! |= SAW_MESSAGE;
+  }
+
+  /** Whether the last message sent in `direction` had a plain body (see PLAIN_BODY). */
+  plainBody(s: number, direction: 0 | 1): boolean {
+    return (this.flags[s]! & (PLAIN_BODY << direction)) !== 0;
+  }
+
+  setPlainBody(s: number, direction: 0 | 1, has: boolean): void {
+    if (has) this.flags[s]! |= PLAIN_BODY << direction;
+    else this.flags[s]! &= ~(PLAIN_BODY << direction);
   }
 
   responseCount(s: number): number {

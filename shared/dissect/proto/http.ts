@@ -10,7 +10,7 @@ import { Noted } from '../noted.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { FieldTable, Tree } from '../tree.js';
-import { ascii, asciiRepeated, BoundsError, ensure, slice, type Tvb } from '../tvb.js';
+import { ascii, asciiRepeated, BoundsError, ensure, slice, utf8String, type Tvb } from '../tvb.js';
 import { formatRelativeTime } from '../../format/time-text.js';
 import { bigNs } from '../ns.js';
 import { escapeString } from '../../format/field-text.js';
@@ -20,6 +20,7 @@ import { dissectTextLines } from './websocket-text.js';
 import { CONTENT_CAP, decodeContent } from './http-content.js';
 import { HEADER, HeaderScan, lineEnd, withoutCr } from './http-headers.js';
 import { HttpStreams, NO_TEXT } from './http-streams.js';
+import { addStrayExpert } from './stray-characters.js';
 
 export const httpProto = protocol('http', 'HTTP', 'Hypertext Transfer Protocol');
 
@@ -235,7 +236,8 @@ function parseFirstLine(line: string): FirstLine | undefined {
   if (method === undefined) return undefined;
   const u = i + 1;
   let j = u;
-  while (j < line.length && !isJsSpace(line.charCodeAt(j))) j++;
+  // Only a space ends the URI (a TAB is part of it), as in tshark.
+  while (j < line.length && line.charCodeAt(j) !== 0x20) j++;
   const uri = line.slice(u, j);
   const whole = j > u && j + 9 === line.length && line.charCodeAt(j) === 0x20 && isVersionAt(line, j + 1);
   return { kind: 'request', method, uri, version: whole ? versionAt(line, j + 1) : '' };
@@ -273,14 +275,6 @@ function isDigit(s: string, at: number): boolean {
 
 function isUpper(c: number): boolean {
   return c >= 0x41 && c <= 0x5a;
-}
-
-/** What a regular expression's \s matches. */
-function isJsSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
-    c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** What a regular expression's `.` does not match, from `from` on. */
@@ -410,19 +404,21 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       const item = tree.add(httpProto.def, tvb, off, end - off, null, tree.labels ? httpProto.label : undefined);
       ctx.note(Noted.Http);
       if (first && item.wants(hfHttp.fileData)) {
-        item.add(hfHttp.fileData, tvb, off, end - off, fileDataText(slice(tvb, off, end - off)), item.labels ? `File Data: ${end - off} bytes` : undefined);
+        item.add(hfHttp.fileData, tvb, off, end - off, fileDataText(tvb, off, end - off), item.labels ? `File Data: ${end - off} bytes` : undefined);
       } else if (first && item.enabled) {
         // Bytes the capture cut short end the layer on the full tree: so they must on a pruned one.
         ensure(tvb, off, end - off);
       }
       const data = ctx.registry.byName('data');
       if (data) ctx.call(data, tvb, off, end, item.enabled ? item : tree);
+      // Bytes the capture cut off a body end the layer after what was kept, as in tshark (see setPlainBody).
+      if (tcp?.wireEnd !== undefined && continuesPlainBody(ctx, streams!, tcp, off)) throwIfCut(end, tcp.wireEnd);
     }
     return end - off;
   }
   const le = firstLineEnd(b, off, end);
   const firstLineText = le >= 0 ? firstLineAt(tvb, off, le) : '';
-  const info = escapeString(firstLineText) + ' ';
+  const info = escapeString(shownText(tvb, off, firstLineText)) + ' ';
   if (le >= 0) {
     if (first) ctx.cols.setInfo(info);
     else ctx.cols.appendInfo(info);
@@ -488,7 +484,12 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   ctx.cols.protocol = httpProto.short;
   ctx.protocols.push('http');
   ctx.cols.setFence();
-  if (tcp && !ctx.visited) streams!.markSawMessage(tcp.stream);
+  if (tcp && !ctx.visited) {
+    streams!.markSawMessage(tcp.stream);
+    // Seen in tshark 4.0 (corpus files cut by editcap -s): bytes after a chunked body, or one with a
+    // Content-Encoding, are not cut short; after others, even after a header block the capture cut, they are.
+    streams!.setPlainBody(tcp.stream, tcp.direction, !chunked && !headerScan.has(HEADER.contentEncoding));
+  }
 
   // Cross-message bookkeeping, memoised per message for revisits. A single pass has none, and
   // no frame hands HTTP the same message twice: it neither makes the key nor keeps the memo.
@@ -539,37 +540,39 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     const labels = item.labels;
     if (le >= 0) {
       const lineLen = le + 1 - off;
-      const raw = ascii(tvb, off, lineLen);
+      const raw = shownText(tvb, off, ascii(tvb, off, lineLen));
       const fli = item.add(hfWs.text, tvb, off, lineLen, null, labels ? escapeString(raw) : undefined);
       // The expert message is the line itself, CR LF included (tshark escapes it when printing),
       // cut to the 239 characters tshark's expert text holds.
       addExpert(fli, tvb, off, lineLen, Severity.Chat, GROUPS.Sequence, raw.slice(0, 239), hfHttp.chat);
       if (fl.kind === 'request') {
-        fli.add(hfHttp.method, tvb, off, fl.method.length, fl.method, labels ? `Request Method: ${fl.method}` : undefined);
+        fli.add(hfHttp.method, tvb, off, fl.method.length, fl.method, labels ? `Request Method: ${labelValue(fl.method)}` : undefined);
         const uOff = off + fl.method.length + 1;
-        const uri = fli.add(hfHttp.uri, tvb, uOff, fl.uri.length, fl.uri, labels ? `Request URI: ${fl.uri}` : undefined);
+        const uri = fli.add(hfHttp.uri, tvb, uOff, fl.uri.length, fl.uri, labels ? `Request URI: ${labelValue(fl.uri)}` : undefined);
         const q = fl.uri.indexOf('?');
         if (q >= 0) {
-          uri.add(hfHttp.uriPath, tvb, uOff, q, fl.uri.slice(0, q), labels ? `Request URI Path: ${fl.uri.slice(0, q)}` : undefined);
+          uri.add(hfHttp.uriPath, tvb, uOff, q, fl.uri.slice(0, q), labels ? `Request URI Path: ${labelValue(fl.uri.slice(0, q))}` : undefined);
           const query = fl.uri.slice(q + 1);
-          const qi = uri.add(hfHttp.uriQuery, tvb, uOff + q + 1, query.length, query, labels ? `Request URI Query: ${query}` : undefined);
+          const qi = uri.add(hfHttp.uriQuery, tvb, uOff + q + 1, query.length, query, labels ? `Request URI Query: ${labelValue(query)}` : undefined);
           let pOff = uOff + q + 1;
           for (const param of query.split('&')) {
-            qi.add(hfHttp.uriQueryParameter, tvb, pOff, param.length, param, labels ? `Request URI Query Parameter: ${param}` : undefined);
+            qi.add(hfHttp.uriQueryParameter, tvb, pOff, param.length, param, labels ? `Request URI Query Parameter: ${labelValue(param)}` : undefined);
             pOff += param.length + 1;
           }
         }
-        if (fl.version) fli.add(hfHttp.requestVersion, tvb, uOff + fl.uri.length + 1, fl.version.length, fl.version, labels ? `Request Version: ${fl.version}` : undefined);
+        if (fl.version) fli.add(hfHttp.requestVersion, tvb, uOff + fl.uri.length + 1, fl.version.length, fl.version, labels ? `Request Version: ${labelValue(fl.version)}` : undefined);
       } else {
         fli.add(hfHttp.responseVersion, tvb, off, fl.version.length, fl.version, labels ? `Response Version: ${fl.version}` : undefined);
         fli.add(hfHttp.code, tvb, off + 9, 3, fl.code, labels ? `Status Code: ${fl.code}` : undefined);
         const desc = STATUS_TEXT[fl.code] ?? 'Unknown';
         fli.addGenerated(hfHttp.codeDesc, tvb, off + 9, 3, desc, labels ? `Status Code Description: ${desc}` : undefined);
-        fli.add(hfHttp.phrase, tvb, off + 13, fl.phrase.length, fl.phrase, labels ? `Response Phrase: ${fl.phrase}` : undefined);
+        fli.add(hfHttp.phrase, tvb, off + 13, fl.phrase.length, fl.phrase, labels ? `Response Phrase: ${labelValue(fl.phrase)}` : undefined);
       }
     }
     const lineDef = fl.kind === 'request' ? hfHttp.requestLine : hfHttp.responseLine;
     const lines = labels || item.wants(lineDef);
+    // "Trailing stray characters" items hang under the lines: a tree naming them needs the lines' text.
+    const experts = item.wantsAny(hfWs);
     const hl = headerScan.lines;
     for (let k = 0; k < hl.length; k += 2) {
       const start = hl[k]!;
@@ -581,16 +584,17 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       // tshark skips the blanks after the colon and keeps the rest (a line the capture cut ends where it was cut).
       const value = colon < 0 ? '' : raw.slice(colon + 1).replace(/^[ \t]+/, '');
       // The line's text is the label and the value of the request or response line item.
-      const lineText = lines ? ascii(tvb, start, len) : '';
-      const shown = labels ? escapeString(lineText) : undefined;
+      const lineText = lines || experts ? ascii(tvb, start, len) : '';
+      // The label decodes the line's bytes as UTF-8; the value keeps ascii()'s U+FFFD for each byte past 0x7f.
+      const shown = labels ? escapeString(shownText(tvb, start, lineText)) : undefined;
       const def = HEADER_FIELDS[key];
       if (def) {
         const hi = item.add(def, tvb, start, len, value, shown);
-        item.addHidden(lineDef, tvb, start, len, lineText);
+        addStrayExpert(item.addHidden(lineDef, tvb, start, len, lineText), tvb, start, len, lineText);
         if (def === hfHttp.cookie) {
           for (const pair of value.split(';')) {
             const v = pair.trim();
-            if (v) hi.add(hfHttp.cookiePair, tvb, start, len, v, labels ? `Cookie pair: ${v}` : undefined);
+            if (v) addStrayExpert(hi.add(hfHttp.cookiePair, tvb, start, len, v, labels ? `Cookie pair: ${labelValue(v)}` : undefined), tvb, start, len, v);
           }
         }
         if (def === hfHttp.authorization && /^basic /i.test(value)) {
@@ -601,13 +605,17 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
           hi.addGenerated(hfHttp.contentLength, tvb, start, len, BigInt(value), labels ? `Content length: ${value}` : undefined);
         }
       } else {
-        item.add(lineDef, tvb, start, len, lineText, shown);
+        const li = item.add(lineDef, tvb, start, len, lineText, shown);
+        // tshark ends the headers at a line that is not one, so never warns under it.
+        if (isHeaderName(raw, colon)) addStrayExpert(li, tvb, start, len, lineText);
       }
     }
     if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, labels ? escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)) : undefined);
     if (fl.kind === 'request') {
-      const fullUri = fullRequestUri(fl.uri, headerScan.text(tvb, HEADER.host));
-      if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, labels ? `Full request URI: ${fullUri}` : undefined);
+      // tshark's full URI has the host's bytes decoded as UTF-8, the URI's as ascii().
+      const host = headerScan.text(tvb, HEADER.host);
+      const fullUri = fullRequestUri(fl.uri, host?.includes('\ufffd') ? headerScan.utf8Text(tvb, HEADER.host) : host);
+      if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, labels ? `Full request URI: ${labelValue(fullUri)}` : undefined);
       item.addHidden(hfHttp.request, tvb, off, 0, true);
       const n = memo.requestNumber ?? 1;
       item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${n}` : undefined);
@@ -626,7 +634,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
         item.addGenerated(hfHttp.requestIn, tvb, off, 0, frame, labels ? `Request in frame: ${frame}` : undefined);
         const uri = shownUri(streams, tcp.stream, memo.request);
-        if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${uri}` : undefined);
+        if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${labelValue(uri)}` : undefined);
       }
     }
   }
@@ -662,7 +670,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     const len = bEnd - bOff;
     if (item.wants(hfHttp.fileData)) {
       // tshark's string stops at the first NUL byte.
-      item.add(hfHttp.fileData, btvb, bOff, len, fileDataText(slice(btvb, bOff, len)), item.labels ? `File Data: ${len} byte${len === 1 ? '' : 's'}` : undefined);
+      item.add(hfHttp.fileData, btvb, bOff, len, fileDataText(btvb, bOff, len), item.labels ? `File Data: ${len} byte${len === 1 ? '' : 's'}` : undefined);
     } else if (item.enabled) {
       ensure(btvb, bOff, len);
     }
@@ -670,7 +678,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     const media = ctype === undefined ? undefined : mediaOf(ctype);
     if (media && media.type) ctx.cols.appendInfo(media.info);
     if (media && media.text) {
-      dissectTextLines(btvb, bOff, bEnd, ctx, tree, media.type);
+      ctx.call(textLines, btvb, bOff, bEnd, tree, media.type);
     } else {
       // A body no media dissector takes hangs under the HTTP item, as in tshark.
       const data = ctx.registry.byName('data');
@@ -686,6 +694,32 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   }
   return bodyEnd - off;
 }
+
+/** HTTP's separators, which tshark does not take in a header's name. */
+const SEPARATORS = '()<>@,;\\"/[]?={} ';
+
+/** Whether `line` starts with a header name (printable, no separator) ending at `colon`, as tshark reads one. */
+function isHeaderName(line: string, colon: number): boolean {
+  if (colon < 0) return false;
+  for (let i = 0; i < colon; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e || SEPARATORS.includes(line[i]!)) return false;
+  }
+  return true;
+}
+
+/** Whether bytes that start no message continue a plain body (see HttpStreams.setPlainBody); memoised for revisits. */
+function continuesPlainBody(ctx: PacketContext, streams: HttpStreams, tcp: TcpPayload, off: number): boolean {
+  const key = 'http.plainBody:' + off;
+  const known = ctx.getMemo<boolean>(key);
+  if (known !== undefined || ctx.visited) return known ?? false;
+  const has = streams.plainBody(tcp.stream, tcp.direction);
+  if (has) ctx.setMemo(key, true);
+  return has;
+}
+
+/** The text lines dissector, called as tshark calls it: an error HTTP throws once it returned names HTTP. */
+const textLines: Dissector = (tvb, off, end, ctx, tree, mediaType) => dissectTextLines(tvb, off, end, ctx, tree, mediaType as string);
 
 /** A message the capture kept to `end` of what reached `wireEnd` on the wire: the snapshot length's error. */
 function throwIfCut(end: number, wireEnd: number): void {
@@ -724,22 +758,24 @@ function isTextMedia(t: string): boolean {
 }
 
 /** http.file_data's value: the body as text up to its first NUL byte, as tshark's string holds it. */
-function fileDataText(body: Uint8Array): string {
-  const nul = body.indexOf(0);
-  return asciiText(nul < 0 ? body : body.subarray(0, nul));
+function fileDataText(tvb: Tvb, off: number, len: number): string {
+  const nul = slice(tvb, off, len).indexOf(0);
+  return ascii(tvb, off, nul < 0 ? len : nul);
 }
 
-/** Bytes as ASCII, each byte past 0x7f as U+FFFD, as tshark shows http.file_data. */
-function asciiText(b: Uint8Array): string {
-  const chunks: string[] = [];
-  const codes: number[] = [];
-  for (let i = 0; i < b.length; i++) {
-    const x = b[i]!;
-    codes.push(x > 0x7f ? 0xfffd : x);
-    if (codes.length === 8192) chunks.push(String.fromCharCode(...codes.splice(0)));
-  }
-  chunks.push(String.fromCharCode(...codes));
-  return chunks.join('');
+/** A string value as its item's label shows it: cut at its first NUL (as the tree holds the value), control characters escaped. */
+function labelValue(v: string): string {
+  const nul = v.indexOf('\0');
+  return escapeString(nul < 0 ? v : v.slice(0, nul));
+}
+
+/**
+ * How tshark shows bytes `text` holds as ascii() read them, in a label or Info it builds from the
+ * packet's bytes: decoded as UTF-8 (so é stays é, a byte no UTF-8 sequence holds becomes U+FFFD).
+ * Only a text with a byte past 0x7f (a U+FFFD) reads differently, so only that one is decoded again.
+ */
+function shownText(tvb: Tvb, off: number, text: string): string {
+  return text.includes('\ufffd') ? utf8String(slice(tvb, off, text.length)) : text;
 }
 
 /** user:password from a Basic authorization token, when it is valid base64 of text. */

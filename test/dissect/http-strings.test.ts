@@ -1,0 +1,80 @@
+/**
+ * HTTP labels, the URI split, "Trailing stray characters" and the snapshot length's error, as
+ * tshark 4.0 shows them: each expected line was read off `tshark -V` / `-T fields` on captures of
+ * the same bytes (and, for the cut body, on http-simple-get cut by `editcap -s`).
+ */
+import { describe, expect, it } from 'vitest';
+import type { FrameInput } from '../../shared/dissect/packet.js';
+import { hasTrailingStray } from '../../shared/dissect/proto/stray-characters.js';
+import { treeLines } from '../../shared/format/tree-text.js';
+import { Conversation, dissectAll, values } from './tcp-builder.js';
+
+const raw = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+/** The frame as a capture with a snapshot length keeps it: its first `keep` bytes. */
+function cut(f: FrameInput, keep: number): FrameInput {
+  return { ...f, data: f.data.subarray(0, keep), capLen: keep };
+}
+
+describe('HTTP strings as tshark shows them', () => {
+  const request = raw('GET /a\xc3\xa9b\x01?x=\xc3\xa9 HTTP/1.1\r\nHost: h\xc3\xa9\r\nAccept: a\x00b\r\nX-Foo: a\x00b\r\nX-Odd: v\xc3\xa9\x00w\r\n\r\n');
+  // No handshake: the two requests are the two frames.
+  const { packets } = dissectAll(new Conversation(80, false).send(true, request).send(true, 'GET /p\tz HTTP/1.1\r\nHost: h\r\n\r\n').frames());
+  const lines = treeLines(packets[0]!.tree!).map((l) => l.trim());
+
+  it('decodes the lines it builds from the bytes as UTF-8, values keeping U+FFFD', () => {
+    expect(packets[0]!.info).toBe('GET /aéb\\001?x=é HTTP/1.1 ');
+    expect(lines).toContain('GET /aéb\\001?x=é HTTP/1.1\\r\\n');
+    expect(lines).toContain('Host: hé\\r\\n');
+    expect(lines).toContain('X-Odd: vé\\000w\\r\\n');
+    expect(values(packets[0]!, 'http.host')).toEqual(['h\ufffd\ufffd']);
+  });
+
+  it('escapes control characters in the URI labels; the full URI has the host as UTF-8', () => {
+    expect(lines).toContain('Request URI: /a\ufffd\ufffdb\\001?x=\ufffd\ufffd');
+    expect(lines).toContain('Request URI Path: /a\ufffd\ufffdb\\001');
+    expect(lines).toContain('[Full request URI: http://hé/a\ufffd\ufffdb\\001?x=\ufffd\ufffd]');
+  });
+
+  it('warns of trailing stray characters where tshark does (not after bytes past 0x7f that hide them)', () => {
+    // Accept's hidden line and X-Foo's line; X-Odd's é moves tshark's scan past the NUL.
+    expect(values(packets[0]!, '_ws.expert.message').filter((m) => m === 'Trailing stray characters')).toHaveLength(2);
+    expect(lines.filter((l) => l === '[Expert Info (Warning/Undecoded): Trailing stray characters]')).toHaveLength(1);
+  });
+
+  it('splits the request line at a space only: a TAB is part of the URI', () => {
+    expect(values(packets[1]!, 'http.request.uri')).toEqual(['/p\\tz']);
+    expect(values(packets[1]!, 'http.request.version')).toEqual(['HTTP/1.1']);
+  });
+
+  it('scans a string as tshark does', () => {
+    expect(hasTrailingStray('X-Foo: a\0b\r\n')).toBe(true);
+    expect(hasTrailingStray('Accept: a\ufffd\0b\r\n')).toBe(true);
+    expect(hasTrailingStray('X-Odd: v\ufffd\ufffd\0w\r\n')).toBe(false);
+    expect(hasTrailingStray('a\0\0')).toBe(false);
+    expect(hasTrailingStray('Content-Length: 0\r\n')).toBe(false);
+  });
+});
+
+describe('a Content-Length body cut by the snapshot length', () => {
+  const body = 'x'.repeat(60) + '\n';
+  const frames = new Conversation(80, false)
+    .send(true, 'GET / HTTP/1.1\r\nHost: h\r\n\r\n')
+    .send(false, `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length * 2}\r\n\r\n${body}`)
+    .send(false, body)
+    .frames();
+  const { packets } = dissectAll([frames[0]!, cut(frames[1]!, frames[1]!.data.length - 20), cut(frames[2]!, frames[2]!.data.length - 20)]);
+
+  it('names HTTP, the layer that reads the body, after the text lines kept', () => {
+    const lines = treeLines(packets[1]!.tree!);
+    expect(lines[lines.length - 1]).toBe('[Packet size limited during capture: HTTP truncated]');
+    expect(lines.some((l) => l.startsWith('Line-based text data: text/html'))).toBe(true);
+    expect(packets[1]!.info).toBe('HTTP/1.1 200 OK  (text/html)[Packet size limited during capture]');
+  });
+
+  it('ends the continuation of that body the same way', () => {
+    const lines = treeLines(packets[2]!.tree!);
+    expect(lines[lines.length - 1]).toBe('[Packet size limited during capture: HTTP truncated]');
+    expect(packets[2]!.info).toBe('Continuation[Packet size limited during capture]');
+  });
+});
