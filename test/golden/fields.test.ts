@@ -1,7 +1,8 @@
 /**
  * Golden comparison with tshark: every cell of `tshark -T fields` (expected/, made by
  * generate.mjs) against Paquet's dissection of the same capture. Reviewed exceptions
- * live in known-differences.json, each with its reason; anything else fails.
+ * live in known-differences.json, each with its reason; anything else fails, and so
+ * does an exception whose cells have come to agree (it would hide a later regression).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -50,6 +51,8 @@ for (const file of areas) {
         const { packets } = dissectFile(c.capture);
         expect(packets.length, 'packet count').toBe(rows.length);
         const diffs: string[] = [];
+        /** Known differences (field and frame) met in this capture. */
+        const met = new Set<string>();
         let cells = 0;
         let equal = 0;
         rows.forEach((row, i) => {
@@ -59,12 +62,19 @@ for (const file of areas) {
             const want = row[j] ?? '';
             const got = cell(p, field);
             if (got === want) equal++;
-            else if (!isKnown(c.capture, field, p.num)) diffs.push(`frame ${p.num} ${field}: paquet ${JSON.stringify(got)} tshark ${JSON.stringify(want)}`);
+            else if (isKnown(c.capture, field, p.num)) met.add(`${field} ${p.num}`);
+            else diffs.push(`frame ${p.num} ${field}: paquet ${JSON.stringify(got)} tshark ${JSON.stringify(want)}`);
           });
         });
         console.log(`golden ${area} ${c.capture}: ${equal}/${cells} cells equal`);
         for (const d of diffs.slice(0, 40)) console.log(`  differs: ${d}`);
         expect(diffs.slice(0, 15), `${diffs.length} differences`).toEqual([]);
+        const stale = known
+          .filter((k) => k.capture === c.capture && header.includes(k.field))
+          .flatMap((k) => (k.frames ?? [undefined]).map((f) => ({ field: k.field, frame: f })))
+          .filter(({ field, frame }) => (frame === undefined ? ![...met].some((m) => m.startsWith(field + ' ')) : !met.has(`${field} ${frame}`)))
+          .map(({ field, frame }) => `${field}${frame === undefined ? '' : ` frame ${frame}`}`);
+        expect(stale, 'known differences that no longer differ: remove them from known-differences.json').toEqual([]);
       });
     }
   });
