@@ -101,8 +101,8 @@ export function fieldsString(s: string): string {
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 /**
  * Control characters as C escapes, three-digit octal for those without a letter (`\000`, `\033`, `\177`),
- * as Wireshark 4.0's format_text shows text in tree labels and columns; backslashes and other text
- * (UTF-8 included) as is.
+ * other characters that are not printable as `\uXXXX`, as Wireshark 4.0's format_text shows text in tree
+ * labels and columns; backslashes and other text (UTF-8 included) as is.
  */
 export function escapeString(s: string): string {
   let out = '';
@@ -112,8 +112,26 @@ export function escapeString(s: string): string {
     if (c < 0x20 || c === 0x7f) {
       out += s.slice(start, i) + (ESCAPES[c] ?? '\\' + c.toString(8).padStart(3, '0'));
       start = i + 1;
+    } else if (c >= 0x80) {
+      const units = c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      if (NOT_PRINTABLE.test(s.slice(i, i + units))) {
+        out += s.slice(start, i) + unicodeEscape(s.codePointAt(i)!);
+        start = i + units;
+      }
+      i += units - 1;
     }
   }
   return start === 0 ? s : out + s.slice(start);
+}
+
+/**
+ * What GLib's g_unichar_isprint, which format_text asks, calls not printable past ASCII: controls (C1),
+ * format characters (U+200B, the soft hyphen), unassigned code points and surrogates.
+ */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]$/u;
+
+/** `\u0089`, `\u200B`; past the BMP `\U000E0001`, as tshark writes them. */
+function unicodeEscape(cp: number): string {
+  return cp > 0xffff ? '\\U' + cp.toString(16).toUpperCase().padStart(8, '0') : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
 }
 

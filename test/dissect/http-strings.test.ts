@@ -78,3 +78,21 @@ describe('a Content-Length body cut by the snapshot length', () => {
     expect(packets[2]!.info).toBe('Continuation[Packet size limited during capture]');
   });
 });
+
+describe('characters tshark does not print, past ASCII', () => {
+  // Each expected line read off `tshark -V` on a capture of the same request (c1/c2/c3 of the 2026-11-26 check).
+  const request = raw(
+    'GET /x\xc2\x89y HTTP/1.1\r\nHost: h\r\n' +
+      'X-A: a\xc2\x89b\xe2\x80\x8bc\xc2\xadd\xef\xbf\xbfe\xcd\xb8f\r\n' +
+      'X-B: a\xf3\xa0\x80\x81b\xf0\x9f\x98\x80c\xee\x80\x80d\xf0\xbf\xbf\xbfe\r\n\r\n',
+  );
+  const { packets } = dissectAll(new Conversation(80, false).send(true, request).frames());
+  const lines = treeLines(packets[0]!.tree!).map((l) => l.trim());
+
+  it('writes C1 controls, format characters and unassigned code points as \\uXXXX (\\UXXXXXXXX past the BMP)', () => {
+    expect(packets[0]!.info).toBe('GET /x\\u0089y HTTP/1.1 ');
+    expect(lines).toContain('X-A: a\\u0089b\\u200Bc\\u00ADd\\uFFFFe\\u0378f\\r\\n');
+    // An emoji and a private-use character are printable.
+    expect(lines).toContain('X-B: a\\U000E0001b\u{1F600}c\ue000d\\U0003FFFFe\\r\\n');
+  });
+});
