@@ -102,34 +102,42 @@ export class HeaderScan {
     return this.from[slot]! >= 0;
   }
 
+  /** Where the last trim() put the value's first byte and the byte after its last. */
+  private valueStart = 0;
+  private valueEnd = 0;
+
+  /**
+   * Bounds of header `slot`'s value without its surrounding white space, left in valueStart/valueEnd
+   * (two fields, not an object: this runs for every header an HTTP message is read for); false without it.
+   */
+  private trim(b: Uint8Array, slot: number): boolean {
+    const from = this.from[slot]!;
+    if (from < 0) return false;
+    this.valueEnd = trimmedEnd(b, from, this.to[slot]!);
+    this.valueStart = trimmedStart(b, from, this.valueEnd);
+    return true;
+  }
+
   /** The header's value with surrounding white space removed, or undefined without the header. */
   text(tvb: Tvb, slot: number): string | undefined {
-    const from = this.from[slot]!;
-    if (from < 0) return undefined;
-    const b = tvb.bytes;
-    const to = trimmedEnd(b, from, this.to[slot]!);
-    const start = trimmedStart(b, from, to);
+    if (!this.trim(tvb.bytes, slot)) return undefined;
+    const { valueStart: start, valueEnd: to } = this;
     // Values repeat from message to message (see asciiRepeated).
     return asciiRepeated(tvb, start, to - start);
   }
 
   /** text() with the bytes decoded as UTF-8 (where tshark shows them so: the host in the full request URI). */
   utf8Text(tvb: Tvb, slot: number): string | undefined {
-    const from = this.from[slot]!;
-    if (from < 0) return undefined;
-    const b = tvb.bytes;
-    const to = trimmedEnd(b, from, this.to[slot]!);
-    const start = trimmedStart(b, from, to);
+    if (!this.trim(tvb.bytes, slot)) return undefined;
+    const { valueStart: start, valueEnd: to } = this;
     return utf8String(slice(tvb, start, to - start));
   }
 
   /** The header's value as a number when it is all decimal digits (white space aside), else undefined. */
   decimal(tvb: Tvb, slot: number): number | undefined {
-    const from = this.from[slot]!;
-    if (from < 0) return undefined;
     const b = tvb.bytes;
-    const to = trimmedEnd(b, from, this.to[slot]!);
-    const start = trimmedStart(b, from, to);
+    if (!this.trim(b, slot)) return undefined;
+    const { valueStart: start, valueEnd: to } = this;
     if (start === to) return undefined;
     let n = 0;
     for (let i = start; i < to; i++) {
