@@ -15,13 +15,42 @@ export const HEADER = {
 const HEADER_NAMES = ['transfer-encoding', 'content-length', 'expect', 'host', 'upgrade', 'sec-websocket-extensions',
   'sec-websocket-protocol', 'content-encoding', 'content-type'];
 
-/** Slots by the first letter of their name (its character code). */
-const SLOTS_BY_FIRST: (number[] | undefined)[] = [];
-HEADER_NAMES.forEach((n, slot) => (SLOTS_BY_FIRST[n.charCodeAt(0)] ??= []).push(slot));
-
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
+
+/**
+ * Lower-case header names, found from a line's bytes as the line's lower-cased text up to its first
+ * colon (or all of it without one) would find them, without decoding it.
+ */
+export class HeaderNames {
+  /** Indexes into names by the first letter of the name (its character code). */
+  private readonly byFirst: (number[] | undefined)[] = [];
+
+  constructor(private readonly names: readonly string[]) {
+    names.forEach((n, i) => (this.byFirst[n.charCodeAt(0)] ??= []).push(i));
+  }
+
+  /**
+   * The index of the name the header line b[start, stop) (CR stripped) names, or -1. Only ASCII
+   * letters change case (Latin-1 letters past 0x7f stay past it when lower-cased, so they never
+   * match). No name holds a colon, so a name followed by one (or by the line's end) is the line's name.
+   */
+  indexOf(b: Uint8Array, start: number, stop: number): number {
+    const candidates = this.byFirst[b[start]! | 0x20];
+    if (candidates === undefined) return -1;
+    for (const i of candidates) {
+      const name = this.names[i]!;
+      const after = start + name.length;
+      if ((after === stop || (after < stop && b[after] === COLON)) && sameLowerCase(b, start, name)) return i;
+    }
+    return -1;
+  }
+}
+
+/** Slots by name. */
+const SLOTS = new HeaderNames(HEADER_NAMES);
+
 /** Content-Length digits summed by hand below this count; longer ones go through Number (its rounding). */
 const EXACT_DIGITS = 15;
 
@@ -83,7 +112,7 @@ export class HeaderScan {
         e = end - 1;
         if (e === p || (e === p + 1 && c === CR)) return;
       }
-      this.record(b, p, e, slotOfLine(b, p, withoutCr(b, p, e)), keepLines);
+      this.record(b, p, e, SLOTS.indexOf(b, p, withoutCr(b, p, e)), keepLines);
       p = e + 1;
     }
   }
@@ -147,24 +176,6 @@ export class HeaderScan {
     }
     return to - start <= EXACT_DIGITS ? n : Number(ascii(tvb, start, to - start));
   }
-}
-
-/**
- * The slot the header line b[start, stop) (CR stripped) names, if any: its text up to its first
- * colon, or all of it without one, compared as its lower-cased text would be. Only ASCII letters
- * change case (Latin-1 letters past 0x7f stay past it when lower-cased, so they never match).
- * No name holds a colon, so a name followed by one (or by the line's end) is the line's name.
- */
-function slotOfLine(b: Uint8Array, start: number, stop: number): number {
-  // Only ASCII upper-case letters map onto the lower-case ones the table holds.
-  const slots = SLOTS_BY_FIRST[b[start]! | 0x20];
-  if (slots === undefined) return -1;
-  for (const slot of slots) {
-    const name = HEADER_NAMES[slot]!;
-    const after = start + name.length;
-    if ((after === stop || (after < stop && b[after] === COLON)) && sameLowerCase(b, start, name)) return slot;
-  }
-  return -1;
 }
 
 function sameLowerCase(b: Uint8Array, start: number, name: string): boolean {

@@ -18,7 +18,7 @@ import { DESEGMENT_ONE_MORE_SEGMENT, DESEGMENT_UNTIL_FIN, isTcpPayload, setStrea
 import { noteWebSocketHandshake } from './websocket.js';
 import { dissectTextLines } from './websocket-text.js';
 import { CONTENT_CAP, decodeContent } from './http-content.js';
-import { HEADER, HeaderScan, lineEnd, withoutCr } from './http-headers.js';
+import { HEADER, HeaderNames, HeaderScan, lineEnd, withoutCr } from './http-headers.js';
 import { HttpStreams, NO_TEXT } from './http-streams.js';
 import { addStrayExpert } from './stray-characters.js';
 
@@ -98,6 +98,24 @@ const HEADER_FIELDS: Record<string, FieldDef> = {
   'sec-websocket-extensions': hfHttp.wsExtensions, 'sec-websocket-key': hfHttp.wsKey, 'sec-websocket-protocol': hfHttp.wsProtocol,
   'sec-websocket-version': hfHttp.wsVersion, 'set-cookie': hfHttp.setCookie, 'last-modified': hfHttp.lastModified,
   'x-forwarded-for': hfHttp.xForwardedFor, 'www-authenticate': hfHttp.wwwAuthenticate,
+};
+
+/** HEADER_FIELDS' names, found from a line's bytes (the index of a name is its field's in HEADER_LINE_FIELDS). */
+const HEADER_LOOKUP = new HeaderNames(Object.keys(HEADER_FIELDS));
+
+/** For each of HEADER_FIELDS, the fields of the items its line gives: a pruned tree naming none skips the line. */
+const HEADER_LINE_FIELDS: FieldTable[] = Object.values(HEADER_FIELDS).map((def) => ({
+  def,
+  ...(def === hfHttp.cookie ? { cookiePair: hfHttp.cookiePair } : {}),
+  ...(def === hfHttp.authorization ? { authbasic: hfHttp.authbasic } : {}),
+  ...(def === hfHttp.contentLengthHeader ? { contentLength: hfHttp.contentLength } : {}),
+}));
+
+/** The items of a message's first line: a pruned tree naming none skips decoding the line. */
+const FIRST_LINE_FIELDS: FieldTable = {
+  chat: hfHttp.chat, method: hfHttp.method, uri: hfHttp.uri, uriPath: hfHttp.uriPath, uriQuery: hfHttp.uriQuery,
+  uriQueryParameter: hfHttp.uriQueryParameter, requestVersion: hfHttp.requestVersion, responseVersion: hfHttp.responseVersion,
+  code: hfHttp.code, codeDesc: hfHttp.codeDesc, phrase: hfHttp.phrase,
 };
 
 /** The fields of the items header lines give: a filter's pruned tree decodes every line only when it names one. */
@@ -538,7 +556,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   if (fl.kind === 'request' && le >= 0) ctx.noteHttpMethod(fl.method);
   if (item.wantsAny(hfHttp)) {
     const labels = item.labels;
-    if (le >= 0) {
+    if (le >= 0 && item.wantsAny(FIRST_LINE_FIELDS)) {
       const lineLen = le + 1 - off;
       const raw = shownText(tvb, off, ascii(tvb, off, lineLen));
       const fli = item.add(hfWs.text, tvb, off, lineLen, null, labels ? escapeString(raw) : undefined);
@@ -573,10 +591,16 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     const lines = labels || item.wants(lineDef);
     // "Trailing stray characters" items hang under the lines: a tree naming them needs the lines' text.
     const experts = item.wantsAny(hfWs);
+    // Otherwise a line is read only when its header gives an item the tree names.
+    const everyLine = labels || lines || experts;
     const hl = headerScan.lines;
     for (let k = 0; k < hl.length; k += 2) {
       const start = hl[k]!;
       const len = hl[k + 1]! + 1 - start;
+      if (!everyLine) {
+        const h = HEADER_LOOKUP.indexOf(b, start, withoutCr(b, start, b[hl[k + 1]!] === 0x0a ? hl[k + 1]! : hl[k + 1]! + 1));
+        if (h < 0 || !item.wantsAny(HEADER_LINE_FIELDS[h]!)) continue;
+      }
       // A last line the data cuts short has no LF: its value runs to the cut, as tshark's.
       const raw = stripCr(ascii(tvb, start, b[hl[k + 1]!] === 0x0a ? len - 1 : len));
       const colon = raw.indexOf(':');
@@ -612,10 +636,12 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
     if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, labels ? escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)) : undefined);
     if (fl.kind === 'request') {
-      // tshark's full URI has the host's bytes decoded as UTF-8, the URI's as ascii().
-      const host = headerScan.text(tvb, HEADER.host);
-      const fullUri = fullRequestUri(fl.uri, host?.includes('\ufffd') ? headerScan.utf8Text(tvb, HEADER.host) : host);
-      if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, labels ? `Full request URI: ${labelValue(fullUri)}` : undefined);
+      if (item.wants(hfHttp.fullUri)) {
+        // tshark's full URI has the host's bytes decoded as UTF-8, the URI's as ascii().
+        const host = headerScan.text(tvb, HEADER.host);
+        const fullUri = fullRequestUri(fl.uri, host?.includes('\ufffd') ? headerScan.utf8Text(tvb, HEADER.host) : host);
+        if (fullUri) item.addGenerated(hfHttp.fullUri, tvb, off, 0, fullUri, labels ? `Full request URI: ${labelValue(fullUri)}` : undefined);
+      }
       item.addHidden(hfHttp.request, tvb, off, 0, true);
       const n = memo.requestNumber ?? 1;
       item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${n}` : undefined);
@@ -629,11 +655,13 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${n}` : undefined);
       if (memo.request !== undefined && tcp && streams) {
         const frame = streams.requestFrame(tcp.stream, memo.request);
-        const since = streams.requestTimeTo(tcp.stream, memo.request, ctx.frame.tsSec, ctx.frame.tsNsec);
-        const dt = since === undefined ? ctx.times!.between(ctx.num, frame) : bigNs(since);
-        item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
+        if (item.wants(hfHttp.time)) {
+          const since = streams.requestTimeTo(tcp.stream, memo.request, ctx.frame.tsSec, ctx.frame.tsNsec);
+          const dt = since === undefined ? ctx.times!.between(ctx.num, frame) : bigNs(since);
+          item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
+        }
         item.addGenerated(hfHttp.requestIn, tvb, off, 0, frame, labels ? `Request in frame: ${frame}` : undefined);
-        const uri = shownUri(streams, tcp.stream, memo.request);
+        const uri = item.wants(hfHttp.responseForUri) ? shownUri(streams, tcp.stream, memo.request) : undefined;
         if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${labelValue(uri)}` : undefined);
       }
     }
