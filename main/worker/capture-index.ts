@@ -33,8 +33,6 @@ import { StreamBases } from './stream-bases.js';
 const SLICE_PACKETS = 2000;
 const SLICE_MS = 30;
 const FOLLOW_POLL_MS = 100;
-/** Read packets one by one (rather than a whole run of the file) when fewer than 1 in this many of the run are wanted. */
-const SPARSE = 16;
 
 export const yieldToMessages = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -200,35 +198,16 @@ export class CaptureIndex {
   }
 
   /**
-   * Records of the given packets (ascending, indexed already), in that order: a
-   * run of the file read in large slices when the packets are dense, else one read each.
+   * Records of the given packets (ascending, indexed already), in that order, packets near each
+   * other read in one slice of the file.
    */
   async *records(packets: ArrayLike<number>): AsyncGenerator<CaptureRecord> {
     for await (const batch of this.batches(packets)) yield* batch;
   }
 
   /** The same in batches (one await per batch, not per packet: for loops over many packets). */
-  async *batches(packets: ArrayLike<number>): AsyncGenerator<CaptureRecord[]> {
-    const n = packets.length;
-    if (n === 0) return;
-    const first = packets[0]!;
-    const span = packets[n - 1]! - first + 1;
-    if (n * SPARSE < span) {
-      for (let k = 0; k < n; k++) yield [await this.reader.readPacket(packets[k]!)];
-      return;
-    }
-    let k = 0;
-    for await (const batch of this.reader.batches(first)) {
-      const wanted: CaptureRecord[] = [];
-      for (const rec of batch) {
-        if (rec.index === packets[k]) {
-          wanted.push(rec);
-          if (++k === n) break;
-        }
-      }
-      yield wanted;
-      if (k === n) return;
-    }
+  batches(packets: ArrayLike<number>): AsyncGenerator<CaptureRecord[]> {
+    return this.reader.batchesOf(packets);
   }
 
   private kick(): void {

@@ -42,6 +42,8 @@ describe('openCaptureFile agrees with readCapture on every corpus file', () => {
         expect(f.interfaces).toEqual(whole.interfaces);
         expect(f.packetCount).toBe(want.length);
         expect((await collect(f.records())).map(plain)).toEqual(want);
+        const odd = want.map((_, n) => n).filter((n) => n % 2 === 1);
+        expect((await collect(f.batchesOf(odd))).flat().map(plain)).toEqual(odd.map((n) => want[n]));
         // Random access, back to front.
         for (let n = want.length - 1; n >= 0; n--) expect(plain(await f.readPacket(n))).toEqual(want[n]);
         if (!f.gzip) expect(f.warnings.map((w) => w.offset)).toEqual(whole.warnings.map((w) => w.offset));
@@ -54,6 +56,54 @@ describe('openCaptureFile agrees with readCapture on every corpus file', () => {
 });
 
 describe('openCaptureFile', () => {
+  it('batchesOf() gives the wanted packets as readPacket() does, near ones in one slice of the file', async () => {
+    // 120 packets of 1 to 41 KB (2.5 MB): runs of wanted packets cross both the 64 KiB gap and the 1 MiB slice limits.
+    const sizes = Array.from({ length: 120 }, (_, i) => 1000 + ((i * 7919) % 40000));
+    const parts: Buffer[] = [];
+    const head = Buffer.alloc(24);
+    head.writeUInt32LE(0xa1b2c3d4, 0);
+    head.writeUInt16LE(2, 4);
+    head.writeUInt16LE(4, 6);
+    head.writeUInt32LE(65535, 16);
+    head.writeUInt32LE(1, 20);
+    parts.push(head);
+    sizes.forEach((size, i) => {
+      const rec = Buffer.alloc(16 + size, i & 0xff);
+      rec.writeUInt32LE(1_700_000_000 + i, 0);
+      rec.writeUInt32LE(size, 8);
+      rec.writeUInt32LE(size, 12);
+      parts.push(rec);
+    });
+    const path = join(tmp, 'big-records.pcap');
+    writeFileSync(path, Buffer.concat(parts));
+    const brief = (r: CaptureRecord) => ({ index: r.index, fileOffset: r.fileOffset, tsSec: r.tsSec, data: Buffer.from(r.data).toString('base64') });
+    const f = await openCaptureFile(path);
+    try {
+      expect(f.packetCount).toBe(120);
+      const all = sizes.map((_, i) => i);
+      const subsets = {
+        all, odd: all.filter((i) => i % 2 === 1), fifth: all.filter((i) => i % 5 === 0), ends: [0, 119], none: [] as number[],
+        clustered: [3, 4, 5, 40, 41, 90, 118, 119],
+      };
+      const slices: Record<string, number> = {};
+      for (const [name, subset] of Object.entries(subsets)) {
+        const batches = await collect(f.batchesOf(subset));
+        slices[name] = batches.length;
+        const want = await Promise.all(subset.map(async (n) => brief(await f.readPacket(n))));
+        expect(batches.flat().map(brief), name).toEqual(want);
+      }
+      // 2.5 MB in slices of at most 1 MiB; far-apart packets read alone; none read for nothing.
+      expect(slices.all).toBeGreaterThanOrEqual(3);
+      expect(slices.all).toBeLessThan(10);
+      expect(slices.ends).toBe(2);
+      expect(slices.none).toBe(0);
+      expect(slices.clustered).toBeGreaterThanOrEqual(3);
+      expect(slices.clustered).toBeLessThan(8);
+    } finally {
+      await f.close();
+    }
+  });
+
   const sample = readFileSync(join(corpusPath(expectedIndex.files[0]!)));
 
   it('rejects a 0-byte file and a non-capture with a one-line NotACaptureError', async () => {
