@@ -3,23 +3,39 @@
  * answered from the packet store when the store holds what it reads
  * (summary-filter.ts), or from the store and the frame's bytes read from the
  * file (`frame contains "GET"`), else the packet dissected again with only the
- * items the filter names (a FieldSet tree, not the full tree).
+ * items the filter names (a FieldSet tree, not the full tree), and only as
+ * many of its layers as hold them (layer-cut.ts: `ip.ttl` needs no TCP or HTTP).
  */
 import type { CaptureRecord } from '../../shared/capture/types.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
-import type { TreeShape } from '../../shared/dissect/tree.js';
+import { FieldSet, type TreeShape } from '../../shared/dissect/tree.js';
 import { dissectShaped, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
+import { layerCut } from '../../shared/filter/layer-cut.js';
 import type { CaptureIndex } from './capture-index.js';
+import { NO_STACK } from './packet-store.js';
 import { SummaryFilter } from './summary-filter.js';
 
 export class WorkerFilter {
   readonly summary: SummaryFilter;
   /** The tree a packet the store cannot answer for is dissected with. */
   readonly tree: TreeShape | true;
+  /** The layers a packet of each stack (by its id in the store) needs; undefined: all. */
+  private readonly layers: (number | undefined)[] = [];
+  private readonly layersOf: ((stackText: string) => number | undefined) | undefined;
 
   constructor(readonly filter: CompiledFilter, private readonly cap: CaptureIndex) {
     this.summary = new SummaryFilter(cap.store, filter, cap.registry);
     this.tree = treeShapeFor([filter]);
+    if (this.tree instanceof FieldSet) this.layersOf = layerCut(filter.fields, cap.registry);
+  }
+
+  /** The tree indexed packet i is dissected again with: this.tree, or fewer of its layers. */
+  private shapeOf(i: number): TreeShape | true {
+    const stack = this.cap.store.stackOf(i);
+    if (!this.layersOf || !(this.tree instanceof FieldSet) || stack === NO_STACK) return this.tree;
+    if (!(stack in this.layers)) this.layers[stack] = this.layersOf(this.cap.store.stacks.values[stack]!);
+    const layers = this.layers[stack];
+    return layers === undefined ? this.tree : this.tree.upTo(layers);
   }
 
   get text(): string {
@@ -33,7 +49,7 @@ export class WorkerFilter {
 
   /** The same for an indexed packet read from the file: dissected only when the store and its bytes cannot say. */
   testRecord(rec: CaptureRecord): boolean {
-    return this.summary.test(rec.index, rec) ?? this.matches(dissectShaped(this.cap.dissection, this.cap.frameInput(rec), this.tree));
+    return this.summary.test(rec.index, rec) ?? this.matches(dissectShaped(this.cap.dissection, this.cap.frameInput(rec), this.shapeOf(rec.index)));
   }
 
   /** The same for the packet the first pass just dissected (without its tree) as `d`. */

@@ -28,6 +28,38 @@ export interface Dissected {
   readonly ctx: PacketContext;
 }
 
+/**
+ * What dissect() returns. Info is read from the context when asked: TCP's is made only then
+ * (Columns.appendInfoLater), and a filter's re-dissection never asks. A class, so the getter
+ * lives on its prototype (an object literal with a getter is built by a slow path).
+ */
+class DissectedFrame implements Dissected {
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: string;
+  readonly sources: readonly DataSource[];
+  readonly malformed: boolean;
+
+  constructor(
+    readonly num: number,
+    readonly protocols: string,
+    readonly relSec: number,
+    readonly relNsec: number,
+    readonly tree: TreeNode[] | null,
+    readonly ctx: PacketContext,
+  ) {
+    this.src = ctx.cols.src;
+    this.dst = ctx.cols.dst;
+    this.protocol = ctx.cols.protocol;
+    this.sources = ctx.sources;
+    this.malformed = ctx.malformed;
+  }
+
+  get info(): string {
+    return this.ctx.cols.info;
+  }
+}
+
 export interface DissectionOptions {
   /**
    * Frames are dissected once, in order, never revisited (the CLI): nothing is kept per
@@ -136,6 +168,8 @@ export class Dissection {
     }
     const access = otherFrames ? { ...this.access, otherFrames } : this.access;
     const ctx = new PacketContext(frame, this.registry, this.session, this.memos, visited, this.times, access);
+    // Layers may be left out only on a revisit: the first pass builds the state later frames read.
+    if (visited && typeof withTree === 'object' && withTree.layerLimit !== undefined) ctx.layerLimit = withTree.layerLimit;
     const relSec = diffSec(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
     const relNsec = diffNsec(frame.tsNsec, this.firstNsec);
     // A TreeShape (a display filter's fields) keeps only some items: see FieldSet in tree.ts.
@@ -154,20 +188,7 @@ export class Dissection {
     if (frameItem instanceof TreeNode) {
       frameItem.addGenerated(hfFrame.protocols, tvb, 0, 0, protocols);
     }
-    return {
-      num: frame.num,
-      src: ctx.cols.src,
-      dst: ctx.cols.dst,
-      protocol: ctx.cols.protocol,
-      info: ctx.cols.info,
-      protocols,
-      relSec,
-      relNsec,
-      tree: roots,
-      sources: ctx.sources,
-      malformed: ctx.malformed,
-      ctx,
-    };
+    return new DissectedFrame(frame.num, protocols, relSec, relNsec, roots, ctx);
   }
 
   /**
@@ -208,24 +229,26 @@ export class Dissection {
     for (const c of f.comments ?? []) item.add(hfFrame.comment, tvb, 0, 0, c);
     if (f.section !== undefined) {
       item.add(hfFrame.section, tvb, 0, 0, f.section);
-      const ifItem = item.add(hfFrame.interfaceId, tvb, 0, 0, f.interfaceId, `Interface id: ${f.interfaceId} (${ifName})`);
+      const ifItem = item.add(hfFrame.interfaceId, tvb, 0, 0, f.interfaceId, item.labels ? `Interface id: ${f.interfaceId} (${ifName})` : undefined);
       ifItem.add(hfFrame.interfaceName, tvb, 0, 0, f.interfaceName ?? 'unknown');
       if (f.interfaceDescription !== undefined) ifItem.add(hfFrame.interfaceDescription, tvb, 0, 0, f.interfaceDescription);
     }
     if (f.epbFlags !== undefined) item.add(hfFrame.direction, tvb, 0, 0, f.epbFlags & 3);
     const encap = ENCAPSULATIONS[f.linkType];
     if (encap) item.add(hfFrame.encapType, tvb, 0, 0, encap[0]);
-    const epochNs = BigInt(f.tsSec) * 1_000_000_000n + BigInt(f.tsNsec);
-    const delta = toNs(dSec, dNsec);
+    // The times are BigInts: made only for a tree that reads them (a filter on one frame field runs over every packet).
+    const epochNs = item.wants(hfFrame.time) || item.wants(hfFrame.timeEpoch) ? BigInt(f.tsSec) * 1_000_000_000n + BigInt(f.tsNsec) : 0n;
+    const delta = item.wants(hfFrame.timeDelta) || item.wants(hfFrame.timeDeltaDisplayed) ? toNs(dSec, dNsec) : 0n;
     item.add(hfFrame.time, tvb, 0, 0, epochNs);
     item.addGenerated(hfFrame.offsetShift, tvb, 0, 0, 0n);
     item.add(hfFrame.timeEpoch, tvb, 0, 0, epochNs);
     item.addGenerated(hfFrame.timeDelta, tvb, 0, 0, delta);
     item.addGenerated(hfFrame.timeDeltaDisplayed, tvb, 0, 0, delta);
-    item.addGenerated(hfFrame.timeRelative, tvb, 0, 0, toNs(relSec, relNsec));
+    item.addGenerated(hfFrame.timeRelative, tvb, 0, 0, item.wants(hfFrame.timeRelative) ? toNs(relSec, relNsec) : 0n);
     item.add(hfFrame.number, tvb, 0, 0, f.num);
-    item.add(hfFrame.len, tvb, 0, 0, f.origLen, `Frame Length: ${f.origLen} bytes (${f.origLen * 8} bits)`);
-    item.add(hfFrame.capLen, tvb, 0, 0, f.capLen, `Capture Length: ${f.capLen} bytes (${f.capLen * 8} bits)`);
+    const labels = item.labels;
+    item.add(hfFrame.len, tvb, 0, 0, f.origLen, labels ? `Frame Length: ${f.origLen} bytes (${f.origLen * 8} bits)` : undefined);
+    item.add(hfFrame.capLen, tvb, 0, 0, f.capLen, labels ? `Capture Length: ${f.capLen} bytes (${f.capLen * 8} bits)` : undefined);
     item.addGenerated(hfFrame.marked, tvb, 0, 0, false);
     item.addGenerated(hfFrame.ignored, tvb, 0, 0, false);
     return item;

@@ -97,6 +97,8 @@ export class PacketContext {
   readonly cols = new Columns();
   /** frame.protocols, in order: `sll`, `ethertype`, `ip`, `tcp`, ... */
   readonly protocols: string[] = [];
+  /** ctx.call() calls no dissector once `protocols` is this long (a revisit for a reader of the first layers only). */
+  layerLimit = Infinity;
   readonly sources: DataSource[];
   readonly frameTvb: Tvb;
 
@@ -280,6 +282,8 @@ export class PacketContext {
    */
   call(dissector: Dissector, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): number {
     const depth = this.protocols.length;
+    // Left out of this revisit (TreeShape.layerLimit): taken as dissected, so no other dissector is tried.
+    if (depth >= this.layerLimit) return end - offset;
     try {
       const used = dissector(tvb, offset, end, this, tree, data);
       this.callerLayer = depth - 1;

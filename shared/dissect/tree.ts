@@ -170,6 +170,11 @@ export function* walk(nodes: readonly TreeNode[]): Generator<TreeNode> {
  */
 export interface TreeShape {
   root(roots: TreeNode[]): Tree;
+  /**
+   * On a revisit, the layers (frame.protocols entries) after which no dissector is called: the
+   * reader needs nothing the later layers add (see FieldSet.upTo). Undefined: every layer.
+   */
+  readonly layerLimit?: number;
 }
 
 /**
@@ -194,9 +199,26 @@ export class FieldSet implements TreeShape {
   /** Named expert info or text items, which any block may add: every block is wanted. */
   private readonly everyBlock: boolean;
 
-  constructor(names: Iterable<string>) {
+  /** upTo()'s shapes by their limit. */
+  private readonly limited = new Map<number, FieldSet>();
+
+  constructor(
+    names: Iterable<string>,
+    readonly layerLimit?: number,
+  ) {
     this.names = new Set(names);
     this.everyBlock = Object.values(hfWs).some((def) => this.names.has(def.abbrev));
+  }
+
+  /**
+   * The same fields, for a revisit that calls no dissector once `layers` layers are listed in
+   * frame.protocols: for a packet whose named fields all lie in its first layers (see
+   * shared/filter/layer-cut.ts), the later ones are not dissected.
+   */
+  upTo(layers: number): FieldSet {
+    let shape = this.limited.get(layers);
+    if (!shape) this.limited.set(layers, (shape = new FieldSet(this.names, layers)));
+    return shape;
   }
 
   keeps(def: FieldDef): boolean {

@@ -15,11 +15,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Dissected, Dissection } from '../../shared/dissect/engine.js';
+import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { FieldSet, ItemFlags, walk, type TreeNode } from '../../shared/dissect/tree.js';
 import { compileFilter, dissectShaped, protocolOf, treeShapeFor } from '../../shared/filter/index.js';
+import { layerCut, STOP_AFTER } from '../../shared/filter/layer-cut.js';
 import { CHAT, dissectFile } from '../support/dissect-file.js';
 import { corpusFiles } from '../worker/corpus.js';
 
@@ -146,9 +147,10 @@ describe('pruned trees over the shared captures', () => {
     expect(compared).toBeGreaterThan(30_000);
   }, 300_000);
 
-  it('have the same items as full trees for each HTTP field named alone', () => {
-    // HTTP reads a header line, its first line or a generated item only for a tree naming one of its
-    // items: one field at a time is where a wrong guard shows (random sets rarely name just one).
+  it('have the same items as full trees for each HTTP and TCP field named alone', () => {
+    // HTTP reads a header line, its first line or a generated item, TCP adds its flags, timestamps or
+    // analysis, only for a tree naming one of their items: one field at a time is where a wrong guard
+    // shows (random sets rarely name just one).
     const problems: string[] = [];
     let compared = 0;
     for (const path of corpusFiles()) {
@@ -160,8 +162,8 @@ describe('pruned trees over the shared captures', () => {
       }
       const { dissection, frames } = file;
       const full = frames.map((f) => dissection.dissect(f, true));
-      const httpFields = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))].filter((n) => n.startsWith('http.'));
-      for (const name of httpFields) {
+      const guarded = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))].filter((n) => n.startsWith('http.') || n.startsWith('tcp.'));
+      for (const name of guarded) {
         const names = new Set([name]);
         const shape = new FieldSet(names);
         frames.forEach((f, i) => {
@@ -175,6 +177,84 @@ describe('pruned trees over the shared captures', () => {
     expect(problems).toEqual([]);
     expect(compared).toBeGreaterThan(1_000);
   }, 300_000);
+
+  it('cut after the last layer holding the named fields have the same items as full trees', () => {
+    // Fields of the layers a revisit may stop after (layer-cut.ts), alone, by protocol and at random.
+    const cuttable = new Set(['frame', ...STOP_AFTER]);
+    const next = random(20261126);
+    const problems: string[] = [];
+    let cut = 0;
+    let shorter = 0;
+    for (const path of corpusFiles()) {
+      let file;
+      try {
+        file = dissectFile(path, false);
+      } catch {
+        continue;
+      }
+      const { dissection, frames } = file;
+      const full = frames.map((f) => dissection.dissect(f, true));
+      const present = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))]
+        .filter((n) => cuttable.has(protocolOf(n, registry)) && n !== 'frame.protocols').sort();
+      if (present.length === 0) continue;
+      const sets: Set<string>[] = [new Set(['frame.time_delta']), new Set(['ip.ttl']), new Set(['ip.src', 'udp.port']), new Set(['tcp.window_size'])];
+      for (const p of cuttable) sets.push(new Set(present.filter((n) => protocolOf(n, registry) === p)));
+      for (let k = 0; k < 4; k++) sets.push(new Set(Array.from({ length: 1 + Math.floor(next() * 3) }, () => present[Math.floor(next() * present.length)]!)));
+      for (const names of sets) {
+        if (names.size === 0) continue;
+        const layersOf = layerCut(names, registry);
+        const shape = new FieldSet(names);
+        frames.forEach((f, i) => {
+          const layers = layersOf(full[i]!.protocols);
+          if (layers === undefined) return;
+          cut++;
+          const pruned = dissectShaped(dissection, f, shape.upTo(layers));
+          const where = `${path.split('/shared/')[1]} #${f.num} with [${[...names].join(', ')}] up to ${layers} layers`;
+          // The revisit lists the first-pass stack's first layers (a quoted packet ICMP dissects itself may follow).
+          const kept = full[i]!.protocols.split(':').slice(0, layers).join(':');
+          if (!pruned.protocols.startsWith(kept) && problems.length < 20) problems.push(`${where}: layers ${pruned.protocols}, expected ${kept}`);
+          if (pruned.protocols.length < full[i]!.protocols.length) shorter++;
+          const want = itemsOf(full[i]!, names);
+          const got = itemsOf(pruned, names);
+          for (const name of new Set([...want.keys(), ...got.keys()])) {
+            const a = JSON.stringify(want.get(name) ?? []);
+            const b = JSON.stringify(got.get(name) ?? []);
+            if (a !== b && problems.length < 20) problems.push(`${where}: ${name}: full ${a}, cut ${b}`);
+          }
+        });
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(cut).toBeGreaterThan(5_000);
+    expect(shorter).toBeGreaterThan(cut / 2);
+  }, 300_000);
+
+  it('are cut only on a revisit, and only for fields of layers that add nothing after their payload', () => {
+    const stack = 'eth:ethertype:ip:tcp:http';
+    const cut = (fields: string[], s = stack) => layerCut(fields, registry)(s);
+    expect(cut(['ip.ttl'])).toBe(3);
+    expect(cut(['frame.time_delta', 'frame.len'])).toBe(0);
+    expect(cut(['ip.ttl'], 'eth:ethertype:ip:icmp:ip:udp:dns')).toBe(5);
+    expect(cut(['udp.port'], 'eth:ethertype:ipv6:udp:dns')).toBe(4);
+    expect(cut(['icmp.type', 'ip.src'], 'eth:ethertype:ip:icmp:data')).toBe(4);
+    // Nothing to leave out; or fields of layers whose items follow what they hand on, or that others add.
+    expect(cut(['ip.ttl'], 'eth:ethertype:ip')).toBeUndefined();
+    expect(cut(['tcp.window_size', 'ip.ttl'])).toBe(4);
+    expect(cut(['tcp.pdu.size'])).toBeUndefined();
+    expect(cut(['ip.ttl', 'http.host'])).toBeUndefined();
+    expect(cut(['eth.src'])).toBeUndefined();
+    expect(cut(['ip.version'])).toBeUndefined();
+    expect(cut(['frame.protocols'])).toBeUndefined();
+    expect(cut(['_ws.malformed', 'ip.ttl'])).toBeUndefined();
+    // A first pass dissects every layer whatever the shape says: later frames read its state.
+    const { frames } = dissectFile(CHAT, false);
+    const dissection = new Dissection(registry);
+    const shape = new FieldSet(['ip.ttl']).upTo(3);
+    const firsts = frames.map((f) => dissectShaped(dissection, f, shape));
+    const layers = firsts[3]!.protocols.split(':');
+    expect(layers.length).toBeGreaterThan(3);
+    expect(dissectShaped(dissection, frames[3]!, shape).protocols).toBe(layers.slice(0, 3).join(':'));
+  });
 
   it.skipIf(!SHAPES)('are smaller than full trees (the engine builds what the shape keeps)', () => {
     const { dissection, frames } = dissectFile(CHAT, false);
