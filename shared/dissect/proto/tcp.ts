@@ -8,7 +8,7 @@ import { addExpert, GROUPS, hfWs, Severity } from '../expert.js';
 import { fields, type FieldDef } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
-import type { Tree } from '../tree.js';
+import type { FieldTable, Tree } from '../tree.js';
 import { BoundsError, ensure, MalformedError, slice, u16, u32, u8, type Tvb } from '../tvb.js';
 import type { IpPacketInfo } from './ipv4.js';
 import { formatRelativeTime } from '../../format/time-text.js';
@@ -138,6 +138,19 @@ export const hfTcp = fields({
 
 /** The fields of the header, options and analysis items: all but the ports (added apart, read by most TCP filters). */
 const { srcport: _srcport, dstport: _dstport, port: _port, ...hfTcpBeyondPorts } = hfTcp;
+
+/**
+ * The items of blocks that cannot throw, each skipped on a filter's pruned tree naming none of them
+ * (a block that may throw, such as the options walk, always runs: where it stops ends the layer).
+ */
+const FLAG_ITEM_FIELDS: FieldTable = {
+  flags: hfTcp.flags, flagRes: hfTcp.flagRes, flagAe: hfTcp.flagAe, flagCwr: hfTcp.flagCwr, flagEce: hfTcp.flagEce,
+  flagUrg: hfTcp.flagUrg, flagAck: hfTcp.flagAck, flagPush: hfTcp.flagPush, flagReset: hfTcp.flagReset, flagSyn: hfTcp.flagSyn,
+  flagFin: hfTcp.flagFin, flagsStr: hfTcp.flagsStr, connRst: hfTcp.connRst, connSyn: hfTcp.connSyn, connSynAck: hfTcp.connSynAck,
+  connFin: hfTcp.connFin, finActive: hfTcp.finActive, finPassive: hfTcp.finPassive,
+};
+const TIMESTAMP_FIELDS: FieldTable = { timeRelative: hfTcp.timeRelative, timeDelta: hfTcp.timeDelta };
+const ANALYSIS_FIELDS: FieldTable = Object.fromEntries(Object.entries(hfTcp).filter(([, def]) => def.abbrev.startsWith('tcp.analysis')));
 
 const FLAG_NAMES: [number, string][] = [
   [Th.FIN, 'FIN'], [Th.SYN, 'SYN'], [Th.RST, 'RST'], [Th.PSH, 'PSH'], [Th.ACK, 'ACK'], [Th.URG, 'URG'], [Th.ECE, 'ECE'], [Th.CWR, 'CWR'], [Th.AE, 'AE'],
@@ -346,9 +359,9 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
       if (!headerCut) throw e;
       cut = e;
     }
-    addTimestamps(tree, tvb, offset, a);
+    if (tree.wantsAny(TIMESTAMP_FIELDS)) addTimestamps(tree, tvb, offset, a);
     if (cut) throw cut;
-    if (!headerCut) addAnalysis(tree, tvb, offset, a);
+    if (!headerCut && tree.wantsAny(ANALYSIS_FIELDS)) addAnalysis(tree, tvb, offset, a);
   }
   if (headerCut) throw new BoundsError(end, payloadOff - end, end, true);
   const finishes = seglen === 0 && (flags & Th.FIN) !== 0 && (firstPass ? awaitsFin(ctx, a.stream, a.direction) : (memo?.plan.steps.length ?? 0) > 0);
@@ -454,6 +467,28 @@ function addHeaderItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis
   }
   tree.add(hfTcp.ackRaw, tvb, offset + 8, 4, h.ackRaw, labels ? `Acknowledgment number (raw): ${h.ackRaw}` : undefined);
   tree.add(hfTcp.hdrLen, tvb, offset + 12, 1, h.hdrLen, labels ? `${bitPicture(h.offFlags >> 8, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen >> 2})` : undefined);
+  if (tree.wantsAny(FLAG_ITEM_FIELDS)) addFlagItems(tree, tvb, offset, a, h);
+  tree.add(hfTcp.windowValue, tvb, offset + 14, 2, h.window, labels ? `Window: ${h.window}` : undefined);
+  tree.addGenerated(hfTcp.windowSize, tvb, offset + 14, 2, h.winSize, labels ? `Calculated window size: ${h.winSize}` : undefined);
+  if (!(flags & Th.SYN)) {
+    const sf = a.winScale >= 0 ? 2 ** a.winScale : a.winScale;
+    const text = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
+    tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, labels ? `Window size scaling factor: ${text}` : undefined);
+  }
+  ensure(tvb, offset + 16, 2);
+  tree.add(hfTcp.checksum, tvb, offset + 16, 2, h.checksum, labels ? `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]` : undefined);
+  tree.addGenerated(hfTcp.checksumStatus, tvb, offset + 16, 0, 2, 'Checksum Status: Unverified');
+  ensure(tvb, offset + 18, 2);
+  const urg = tree.add(hfTcp.urgentPointer, tvb, offset + 18, 2, h.urgent, labels ? `Urgent Pointer: ${h.urgent}` : undefined);
+  if (!(flags & Th.URG) && h.urgent !== 0) {
+    addExpert(urg, tvb, offset + 18, 2, Severity.Note, GROUPS.Protocol, 'The urgent pointer field is nonzero while the URG flag is not set', hfTcp.urgentNonzero);
+  }
+}
+
+/** The flags item, its bits and the connection experts they raise. */
+function addFlagItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis, h: HeaderValues): void {
+  const labels = tree.labels;
+  const flags = h.flags;
   const fl = tree.add(hfTcp.flags, tvb, offset + 12, 2, flags, labels ? `Flags: 0x${flags.toString(16).padStart(3, '0')} (${tcpFlagNames(flags)})` : undefined);
   const bitItem = (def: FieldDef, mask: number, extra?: (t: Tree) => void) => {
     const set = (flags & mask) !== 0;
@@ -477,21 +512,6 @@ function addHeaderItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis
   const str = fl.addGenerated(hfTcp.flagsStr, tvb, offset + 12, 2, letters, labels ? `TCP Flags: ${letters}` : undefined);
   if (a.fin === 'active') addExpert(str, tvb, offset + 12, 2, Severity.Note, GROUPS.Sequence, 'This frame initiates the connection closing', hfTcp.finActive);
   else if (a.fin === 'passive') addExpert(str, tvb, offset + 12, 2, Severity.Note, GROUPS.Sequence, 'This frame undergoes the connection closing', hfTcp.finPassive);
-  tree.add(hfTcp.windowValue, tvb, offset + 14, 2, h.window, labels ? `Window: ${h.window}` : undefined);
-  tree.addGenerated(hfTcp.windowSize, tvb, offset + 14, 2, h.winSize, labels ? `Calculated window size: ${h.winSize}` : undefined);
-  if (!(flags & Th.SYN)) {
-    const sf = a.winScale >= 0 ? 2 ** a.winScale : a.winScale;
-    const text = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
-    tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, labels ? `Window size scaling factor: ${text}` : undefined);
-  }
-  ensure(tvb, offset + 16, 2);
-  tree.add(hfTcp.checksum, tvb, offset + 16, 2, h.checksum, labels ? `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]` : undefined);
-  tree.addGenerated(hfTcp.checksumStatus, tvb, offset + 16, 0, 2, 'Checksum Status: Unverified');
-  ensure(tvb, offset + 18, 2);
-  const urg = tree.add(hfTcp.urgentPointer, tvb, offset + 18, 2, h.urgent, labels ? `Urgent Pointer: ${h.urgent}` : undefined);
-  if (!(flags & Th.URG) && h.urgent !== 0) {
-    addExpert(urg, tvb, offset + 18, 2, Severity.Note, GROUPS.Protocol, 'The urgent pointer field is nonzero while the URG flag is not set', hfTcp.urgentNonzero);
-  }
 }
 
 /**
