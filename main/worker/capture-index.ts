@@ -288,6 +288,7 @@ export class CaptureIndex {
       tcpStream: analysis?.stream ?? -1,
       tcpLen: d.ctx.tcpLen,
       httpMethod: d.ctx.httpMethod,
+      httpCode: d.ctx.httpCode,
       flags,
       stack: d.protocols,
       srcPort: d.ctx.srcPort,

@@ -42,6 +42,8 @@ export const PacketFlag = {
 
 /** The method code most requests have: kept for no packet (PacketStore.httpMethodOf). */
 const USUAL_METHOD = httpMethodCode('GET');
+/** The status code most responses have: kept for no packet (PacketStore.httpCodeOf). */
+const USUAL_CODE = 200;
 
 /** PacketStore.stack of a packet whose protocol stack was not stored (more distinct stacks than ids). */
 export const NO_STACK = 0xffff;
@@ -62,6 +64,8 @@ export interface PacketSummary {
   readonly tcpLen: number;
   /** Its http.request.method item (PacketContext.httpMethod): 0 none, a code, or negative. */
   readonly httpMethod: number;
+  /** Its http.response.code item (PacketContext.httpCode): 0 none, its value, or negative. */
+  readonly httpCode: number;
   readonly flags: number;
   /** frame.protocols (`eth:ethertype:ip:tcp:http`). */
   readonly stack: string;
@@ -232,6 +236,8 @@ export class PacketStore {
   dstPortId: UintColumn = new Uint8Array(0);
   /** PacketSummary.httpMethod where it is not the usual: not USUAL_METHOD for a request, not 0 for another packet. */
   private readonly httpMethods = new SparseCodes();
+  /** PacketSummary.httpCode where it is not the usual: not USUAL_CODE for a response, not 0 for another packet. */
+  private readonly httpCodes = new SparseCodes(Int16Array);
   private readonly portIds = new PortIds();
   private readonly ipv4Ids = new Ipv4Ids();
   private readonly kinds = new RowKinds();
@@ -262,6 +268,7 @@ export class PacketStore {
     (this.srcPortId = fit(this.srcPortId, this.capacity, srcPort))[i] = srcPort;
     (this.dstPortId = fit(this.dstPortId, this.capacity, dstPort))[i] = dstPort;
     if (p.httpMethod !== this.usualMethod(p.flags)) this.httpMethods.set(i, p.httpMethod);
+    if (p.httpCode !== this.usualCode(p.flags)) this.httpCodes.set(i, p.httpCode);
     // The ports open most TCP and UDP texts (`33007 → 80 [ACK] ...`): stored as hints, they cost a byte each.
     this.info.push(p.info, p.srcPort, p.dstPort);
     return i;
@@ -339,6 +346,16 @@ export class PacketStore {
   /** The code of packet i's http.request.method item (summary-facts.ts Fact), 0 when it has none, negative when unknown. */
   httpMethodOf(i: number): number {
     return this.httpMethods.get(i, this.usualMethod(this.flagsOf(i)));
+  }
+
+  /** The value of packet i's http.response.code item (summary-facts.ts Fact), 0 when it has none, negative when unknown. */
+  httpCodeOf(i: number): number {
+    return this.httpCodes.get(i, this.usualCode(this.flagsOf(i)));
+  }
+
+  /** The status code a packet with these flags is taken to have unless the store keeps another: 200 where a response was noted. */
+  private usualCode(flags: number): number {
+    return (notedOf(flags) & Noted.HttpResponse) !== 0 ? USUAL_CODE : 0;
   }
 
   /** The method code a packet with these flags is taken to have unless the store keeps another: GET where a request was noted. */

@@ -1,13 +1,22 @@
+/** The typed arrays SparseCodes can keep its codes in. */
+type CodeArray = Int8Array | Int16Array;
+
 /**
  * Small codes kept for the few packets whose code is not the usual one (the
- * HTTP request method of the packets holding a request, other than GET): their
- * packet indexes, ascending, and their codes, found by binary search. Five
+ * HTTP request method of the packets holding a request, other than GET; the
+ * status code of those holding a response, other than 200): their packet
+ * indexes, ascending, and their codes, found by binary search. Five or six
  * bytes for each such packet, none for the others.
  */
 export class SparseCodes {
   private packets = new Uint32Array(0);
-  private codes = new Int8Array(0);
+  private codes: CodeArray;
   private count = 0;
+
+  /** `codes`: Int8Array for codes of -128..127, Int16Array for larger ones. */
+  constructor(private readonly Codes: new (length: number) => CodeArray = Int8Array) {
+    this.codes = new Codes(0);
+  }
 
   /** Packet i's code; packets are set in ascending order, each once (as the first pass stores them). */
   set(i: number, code: number): void {
@@ -16,7 +25,7 @@ export class SparseCodes {
       const cap = Math.max(256, this.count * 2);
       const packets = new Uint32Array(cap);
       packets.set(this.packets);
-      const codes = new Int8Array(cap);
+      const codes = new this.Codes(cap);
       codes.set(this.codes);
       this.packets = packets;
       this.codes = codes;

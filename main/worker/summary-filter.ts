@@ -2,7 +2,7 @@
  * Display filters answered from the packet store, without reading the packet
  * from disk or dissecting it: the first pass stored each packet's summary
  * facts (protocol stack, frame number and length, the items the dissectors
- * noted, its TCP segment length, its HTTP request method, and in the plain
+ * noted, its TCP segment length, its HTTP request method and response code, and in the plain
  * case its IPv4 addresses, ports and TCP stream), which
  * shared/filter/summary-facts.ts turns into the items the filter reads; a
  * filter on the frame's bytes (`frame contains "GET"`) is answered when the
@@ -56,6 +56,7 @@ const COLUMNS: Readonly<Record<Fact, Column>> = {
   tcpLen: (s, i) => s.store.tcpLenOf(i),
   noted: (s, i) => notedOf(s.store.flagsOf(i)),
   httpMethod: (s, i) => s.store.httpMethodOf(i),
+  httpCode: (s, i) => s.store.httpCodeOf(i),
 };
 
 export class SummaryFilter {

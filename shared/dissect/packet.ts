@@ -160,6 +160,17 @@ export class PacketContext {
     this.httpMethod = this.httpMethod === 0 && code > 0 ? code : -1;
   }
 
+  /**
+   * The frame's `http.response.code` item, known without a tree: 0 when there is none, its value,
+   * or -1 for several (read by summary-facts.ts).
+   */
+  httpCode = 0;
+
+  /** Say that the full tree has an `http.response.code` item of this value. */
+  noteHttpCode(code: number): void {
+    this.httpCode = this.httpCode === 0 && code > 0 ? code : -1;
+  }
+
   /** Say that the full tree has a `tcp.len` item of this value. */
   noteTcpLen(len: number): void {
     this.tcpLen = this.tcpLen === -1 ? len : -2;

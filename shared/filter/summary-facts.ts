@@ -3,7 +3,7 @@
  * its protocol stack (frame.protocols), frame number and length, the items
  * the dissectors noted (shared/dissect/noted.ts: HTTP messages, TCP flags and analysis flags),
  * the length of its one TCP segment (tcp.len), the method of its one HTTP
- * request, and, in the plain case of one network and one transport layer, its
+ * request and the status code of its one HTTP response, and, in the plain case of one network and one transport layer, its
  * IPv4 addresses, ports and TCP stream; and, when the caller has them, the
  * frame's captured bytes (the `frame` item's value: `frame contains "GET"`).
  * A filter that reads only those, or fields of protocols the packet does not
@@ -30,9 +30,10 @@ import { FIELDS_ALSO_ELSEWHERE, ITEM_WHEN_LISTED, ITEMS_ONLY_WITH } from './prot
 /**
  * A value the facts hold for a packet (a number; negative when it cannot be told).
  * `noted`: the packet's Noted bits; `tcpLen`: the value of its one tcp.len item;
- * `httpMethod`: 0 without an http.request.method item, else the code of its one (noted.ts HTTP_METHODS).
+ * `httpMethod`: 0 without an http.request.method item, else the code of its one (noted.ts HTTP_METHODS);
+ * `httpCode`: 0 without an http.response.code item, else its value.
  */
-export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'tcpLen' | 'noted' | 'httpMethod';
+export type Fact = 'number' | 'len' | 'src' | 'dst' | 'srcPort' | 'dstPort' | 'tcpStream' | 'tcpLen' | 'noted' | 'httpMethod' | 'httpCode';
 
 /** A frame's captured bytes, as the capture record and the engine's FrameInput both hold them. */
 export interface FrameBytes {
@@ -98,9 +99,13 @@ const FACT_FIELDS: Readonly<Record<string, FactField>> = {
   'udp.port': { protocol: 'udp', need: PORTS, length: 2, values: ['srcPort', 'dstPort'] },
 };
 
-/** Text fields whose one item a fact holds as a code: the item's value is texts[code - 1], its length the text's. */
-const CODED_FIELDS: Readonly<Record<string, { readonly protocol: string; readonly fact: Fact; readonly texts: readonly string[] }>> = {
+/**
+ * Fields whose one item a fact holds, 0 when the packet has none: a text field's as a code (the item's
+ * value is texts[code - 1], its length the text's), a number field's as its value (`length` bytes).
+ */
+const CODED_FIELDS: Readonly<Record<string, { readonly protocol: string; readonly fact: Fact; readonly texts?: readonly string[]; readonly length?: number }>> = {
   'http.request.method': { protocol: 'http', fact: 'httpMethod', texts: HTTP_METHODS },
+  'http.response.code': { protocol: 'http', fact: 'httpCode', length: 3 },
 };
 
 /** What the facts say about packets of one protocol stack, for one filter. */
@@ -149,7 +154,8 @@ interface NotedItem {
 
 interface CodedItem {
   readonly node: TreeNode;
-  readonly texts: readonly string[];
+  /** Undefined: the code is the item's value (and node.length stays). */
+  readonly texts: readonly string[] | undefined;
   readonly fact: number;
 }
 
@@ -216,7 +222,7 @@ export class FactFilter {
       const codedField = CODED_FIELDS[name];
       if (codedField !== undefined) {
         if (absent(codedField.protocol)) continue;
-        coded.push({ node: new TreeNode(this.def(name), 0, 0, 0, null), texts: codedField.texts, fact: factIndex(codedField.fact) });
+        coded.push({ node: new TreeNode(this.def(name), 0, 0, codedField.length ?? 0, null), texts: codedField.texts, fact: factIndex(codedField.fact) });
         continue;
       }
       const field = FACT_FIELDS[name];
@@ -289,10 +295,14 @@ export class FactFilter {
     for (const { node, texts, fact } of plan.coded) {
       const code = row[fact]!;
       if (code === 0) continue;
-      const text = texts[code - 1];
-      if (text === undefined) return undefined;
-      node.value = text;
-      node.length = text.length;
+      if (texts === undefined) {
+        node.value = code;
+      } else {
+        const text = texts[code - 1];
+        if (text === undefined) return undefined;
+        node.value = text;
+        node.length = text.length;
+      }
       items.push(node);
     }
     let sources: readonly DataSource[] = NO_SOURCES;
@@ -351,5 +361,6 @@ export function factOf(d: Dissected, fact: Fact): number {
     case 'tcpLen': return d.ctx.tcpLen;
     case 'noted': return d.ctx.noted;
     case 'httpMethod': return d.ctx.httpMethod;
+    case 'httpCode': return d.ctx.httpCode;
   }
 }

@@ -171,6 +171,25 @@ describe('what the store relies on', () => {
     expect(unknown).toBeGreaterThan(0);
   });
 
+  it('stores the value of the one http.response.code item, 0 without one, negative for several', () => {
+    const problems = new Problems();
+    let coded = 0, other = 0;
+    for (const { name, cap, full } of captures) {
+      full.forEach((p, i) => {
+        const code = cap.store.httpCodeOf(i);
+        const items = values(p, 'http.response.code');
+        if (code > 0) coded++;
+        if (code > 0 && code !== 200) other++;
+        const right = code > 0 ? items.length === 1 && items[0] === code : code === 0 ? items.length === 0 : items.length > 1;
+        if (!right) problems.add(`${name} #${i + 1}: http.response.code ${JSON.stringify(items)}, stored ${code}`);
+      });
+    }
+    expect(problems.list).toEqual([]);
+    expect(coded).toBeGreaterThan(150);
+    // Codes other than 200 are the ones the store keeps apart.
+    expect(other).toBeGreaterThan(10);
+  });
+
   it('keeps Noted bits exactly where the tree has the noted items, and Repeated where one has several', () => {
     const problems = new Problems();
     const packets = new Map<string, number>();
@@ -224,7 +243,7 @@ function commonFilters(): string[] {
     'tcp && !http', 'ip || ipv6', 'frame', 'http.request.method == "GET"', 'dns.qry.name contains "a"', 'websocket.opcode == 1 || udp',
     'tcp.len > 0', 'frame.len > 100 and tcp.port == 7272', 'ip.addr == 10.0.0.0/8 or frame.number < 3', 'string(tcp.srcport) == "80"',
     'max(tcp.srcport, tcp.dstport) > 1000', 'tcp.srcport + 1 == tcp.dstport', 'ip.src#1 == 127.0.0.1', 'frame.len > ip.len',
-    ...HTTP_FILTERS, ...TCP_ANALYSIS_FILTERS, ...TCP_LEN_FILTERS, ...METHOD_FILTERS, ...FRAME_FILTERS,
+    ...HTTP_FILTERS, ...TCP_ANALYSIS_FILTERS, ...TCP_LEN_FILTERS, ...METHOD_FILTERS, ...CODE_FILTERS, ...FRAME_FILTERS,
   ])];
 }
 
@@ -234,6 +253,14 @@ const METHOD_FILTERS = [
   'http.request.method', '!http.request.method', 'http.request.method == "GET" && tcp.port == 80', 'http.request.method contains "E"',
   'http.request.method matches "^P"', 'len(http.request.method) == 3', 'http.request.method[0] == 47', 'count(http.request.method) == 1',
   'http.request.method == "M-SEARCH"', 'upper(http.request.method) == "GET"', 'http.request.method == "GET" || http.response',
+];
+
+/** Filters on the stored HTTP response code: values, ranges, sets, presence, and what reads it otherwise. */
+const CODE_FILTERS = [
+  'http.response.code == 200', 'http.response.code != 200', 'http.response.code >= 400', 'http.response.code in {301 302 304}',
+  'http.response.code', '!http.response.code', 'http.response.code == 101 && tcp.port == 80', 'http.response.code < 200',
+  'count(http.response.code) == 1', 'len(http.response.code) == 3', 'string(http.response.code) == "404"', 'http.response.code == 200 || http.request',
+  'http.response.code == 200 and http.request.method == "GET"', 'http.response.code > tcp.len',
 ];
 
 /** Filters on the frame's captured bytes. */

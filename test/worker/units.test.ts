@@ -253,7 +253,7 @@ describe('sorts', () => {
       const known = i % 3 !== 0;
       s.add({
         timeDigits: 6, src: text(src), dst: text(dst), protocol: 'TCP', length: 60, info: '', color: 'tcp', tcpStream: -1,
-        tcpLen: -1, httpMethod: 0, flags: known ? PacketFlag.Ipv4Known : 0, stack: 'eth:ethertype:ip:tcp', srcPort: 1, dstPort: 2,
+        tcpLen: -1, httpMethod: 0, httpCode: 0, flags: known ? PacketFlag.Ipv4Known : 0, stack: 'eth:ethertype:ip:tcp', srcPort: 1, dstPort: 2,
         srcKey: known ? src : -1, dstKey: known ? dst : -1,
       });
     }

@@ -554,6 +554,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   ctx.note(Noted.Http | (fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse));
   // The tree has a method item for a request whose whole first line is here.
   if (fl.kind === 'request' && le >= 0) ctx.noteHttpMethod(fl.method);
+  else if (fl.kind === 'response' && le >= 0) ctx.noteHttpCode(fl.code);
   if (item.wantsAny(hfHttp)) {
     const labels = item.labels;
     if (le >= 0 && item.wantsAny(FIRST_LINE_FIELDS)) {
