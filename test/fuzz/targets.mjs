@@ -14,8 +14,9 @@ import { readCapture, NotACaptureError } from '../../dist/shared/capture/index.j
 import { Dissection } from '../../dist/shared/dissect/engine.js';
 import { frameInputFrom } from '../../dist/shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../dist/shared/dissect/protocols.js';
-import { walk } from '../../dist/shared/dissect/tree.js';
+import { FieldSet, walk } from '../../dist/shared/dissect/tree.js';
 import { compileFilter } from '../../dist/shared/filter/index.js';
+import { layerCut } from '../../dist/shared/filter/layer-cut.js';
 import { treeLines } from '../../dist/shared/format/tree-text.js';
 import { summaryLine } from '../../dist/shared/format/summary.js';
 import { packetHexDump } from '../../dist/shared/format/hexdump.js';
@@ -93,6 +94,40 @@ function dissectAll(records, interfaces, features) {
     const again = done[Math.floor(done.length / 2)];
     dissection.dissect(frameInputFrom(records[again - 1], interfaces, again), true);
   }
+  for (const n of done) checkPrunedRevisit(dissection, frameInputFrom(records[n - 1], interfaces, n));
+}
+
+/**
+ * A display filter's revisit (a tree pruned to one or two fields, and as many layers as hold them:
+ * FieldSet, layer-cut.ts) must hold the same items of those fields as the full tree: a dissector
+ * skipping a block, or a layer left out, that a field needs throws here, as a crash.
+ */
+function checkPrunedRevisit(dissection, frame) {
+  const full = dissection.dissect(frame, true);
+  const present = [...new Set([...walk(full.tree ?? [])].map((node) => node.def.abbrev))].filter((a) => a !== '' && a !== 'text');
+  if (present.length === 0) return;
+  // Chosen from the frame itself, so that a case runs the same every time.
+  const at = (frame.num * 7919 + frame.data.length) % present.length;
+  const names = new Set([present[at], ...(frame.num % 2 === 0 ? [present[(at * 31 + 17) % present.length]] : [])]);
+  const layers = layerCut(names, registry)(full.protocols);
+  const shape = layers === undefined ? new FieldSet(names) : new FieldSet(names).upTo(layers);
+  const pruned = dissection.dissect(frame, shape);
+  for (const name of names) {
+    const want = itemKeys(full, name);
+    const got = itemKeys(pruned, name);
+    if (want !== got) throw new Error(`frame ${frame.num}: ${name} on a tree pruned to [${[...names].join(', ')}]${layers === undefined ? '' : ` up to ${layers} layers`}: ${got}, full tree ${want}`);
+  }
+}
+
+/** The items of one field as comparable text: value, data source, offset, length, generated and hidden flags. */
+function itemKeys(d, name) {
+  const keys = [];
+  for (const node of walk(d.tree ?? [])) {
+    if (node.def.abbrev !== name) continue;
+    const v = node.value instanceof Uint8Array ? Buffer.from(node.value).toString('hex') : String(node.value);
+    keys.push(`${v}|${node.source}@${node.offset}+${node.length}|${node.flags & 3}`);
+  }
+  return JSON.stringify(keys.sort());
 }
 
 /** A display-filter string: compile it; when it compiles, run it over a few packets. */
