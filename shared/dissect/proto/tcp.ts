@@ -141,7 +141,7 @@ const { srcport: _srcport, dstport: _dstport, port: _port, ...hfTcpBeyondPorts }
 
 /**
  * The items of blocks that cannot throw, each skipped on a filter's pruned tree naming none of them
- * (a block that may throw, such as the options walk, always runs: where it stops ends the layer).
+ * (a block that may throw always runs: where it stops ends the layer).
  */
 const FLAG_ITEM_FIELDS: FieldTable = {
   flags: hfTcp.flags, flagRes: hfTcp.flagRes, flagAe: hfTcp.flagAe, flagCwr: hfTcp.flagCwr, flagEce: hfTcp.flagEce,
@@ -150,6 +150,8 @@ const FLAG_ITEM_FIELDS: FieldTable = {
   connFin: hfTcp.connFin, finActive: hfTcp.finActive, finPassive: hfTcp.finPassive,
 };
 const TIMESTAMP_FIELDS: FieldTable = { timeRelative: hfTcp.timeRelative, timeDelta: hfTcp.timeDelta };
+/** The options walk reads only the header's bytes: it throws only when the capture cut them. */
+const OPTION_ITEM_FIELDS: FieldTable = Object.fromEntries(Object.entries(hfTcp).filter(([, def]) => def.abbrev.startsWith('tcp.option')));
 const ANALYSIS_FIELDS: FieldTable = Object.fromEntries(Object.entries(hfTcp).filter(([, def]) => def.abbrev.startsWith('tcp.analysis')));
 
 const FLAG_NAMES: [number, string][] = [
@@ -354,7 +356,7 @@ function dissectTcp(tvb: Tvb, offset: number, end: number, ctx: PacketContext, p
     // An options walk the capture's end stops fails after the timestamps, before the SEQ/ACK analysis (as tshark's).
     let cut: unknown;
     try {
-      if (hdrLen > 20) addOptionItems(tree, tvb, offset + 20, payloadOff, a, !opts.hasMss && syn, ackRaw);
+      if (hdrLen > 20 && (headerCut || tree.wantsAny(OPTION_ITEM_FIELDS))) addOptionItems(tree, tvb, offset + 20, payloadOff, a, !opts.hasMss && syn, ackRaw);
     } catch (e) {
       if (!headerCut) throw e;
       cut = e;
