@@ -13,12 +13,15 @@ import { fieldText } from '../../shared/format/field-text.js';
 import { dissectFile, REPO } from '../support/dissect-file.js';
 
 /** Items only a revisit can add: they point at later frames (tshark shows them with -2 only). */
-const LATER_FRAMES = new Set(['http.response_in']);
+const LATER_FRAMES = new Set(['http.response_in', 'http.next_request_in', 'http.next_response_in']);
+/** Items whose label a revisit completes: `HTTP request 2/5` once the stream's count is known (2/2 on the first pass). */
+const LATER_TOTALS = new Set(['http.request_number', 'http.response_number']);
 
 function render(nodes: readonly TreeNode[] | null, depth = 0, out: string[] = []): string[] {
   for (const n of nodes ?? []) {
     if (LATER_FRAMES.has(n.def.abbrev)) continue;
-    out.push(`${' '.repeat(depth)}${n.def.abbrev}@${n.source}:${n.offset}+${n.length}=${fieldText(n)}|${n.text ?? ''}${n.suffix ?? ''}`);
+    const text = LATER_TOTALS.has(n.def.abbrev) ? n.text?.replace(/\/\d+$/, '/total') : n.text;
+    out.push(`${' '.repeat(depth)}${n.def.abbrev}@${n.source}:${n.offset}+${n.length}=${fieldText(n)}|${text ?? ''}${n.suffix ?? ''}`);
     render(n.children, depth + 1, out);
   }
   return out;

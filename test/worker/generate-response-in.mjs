@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Regenerates test/worker/expected/http-response-in.json: for a few HTTP captures, the frames where
-// tshark's second pass (-2) shows "[Response in frame: N]" in a request (http.response_in) and
-// "[Request in frame: N]" in a response. The app's worker revisits every frame after indexing, as
-// tshark's second pass does, so its details must show the same; a single pass shows no response_in.
+// Regenerates test/worker/expected/http-response-in.json: for a few HTTP captures, the frames
+// tshark's second pass (-2) names in each HTTP packet ("[Response in frame: N]" in a request,
+// "[Request in frame: N]", the previous and next request and response), with its TCP stream and its
+// request or response number. The app's worker revisits every frame after indexing, as tshark's
+// second pass does, so its details must show the same; a single pass shows no response_in and no next.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
+/** The fields naming another frame, in the order of each row after the frame's number. */
+export const FRAME_FIELDS = ['http.response_in', 'http.request_in', 'http.prev_request_in', 'http.prev_response_in', 'http.next_request_in', 'http.next_response_in'];
+
 export const RESPONSE_IN_CAPTURES = [
   '../shared/corpus/http/arkime/http-simple-get.pcap',
   '../shared/corpus/http/zeek/pipelined-requests.pcap',
@@ -20,9 +24,10 @@ export const RESPONSE_IN_CAPTURES = [
 const version = execFileSync('tshark', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 const captures = {};
 for (const path of RESPONSE_IN_CAPTURES) {
-  const out = execFileSync('tshark', ['-2', '-n', '-r', join(repo, path), '-Y', 'http', '-T', 'fields', '-e', 'frame.number', '-e', 'http.response_in', '-e', 'http.request_in'],
+  const fields = ['frame.number', ...FRAME_FIELDS, 'tcp.stream', 'http.request_number', 'http.response_number'];
+  const out = execFileSync('tshark', ['-2', '-n', '-r', join(repo, path), '-Y', 'http', '-T', 'fields', ...fields.flatMap((f) => ['-e', f])],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  // [frame, response_in, request_in] per HTTP packet ('' where the field is absent).
+  // One row of `fields` per HTTP packet ('' where the field is absent).
   captures[path] = out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
 const body = Object.entries(captures)

@@ -214,8 +214,9 @@ export class HttpStreams {
     this.requestCounts[s] = i + 1;
   }
 
-  /** Frame of request i (0-based) of the stream, which must exist and not have been let go. */
+  /** Frame of request i (0-based) of the stream; 0 when there is none, or it was let go. */
   requestFrame(s: number, i: number): number {
+    if (i < 0 || i >= this.requestCounts[s]! || i < this.dropped(s)) return 0;
     return this.columns(s).frames[this.slot(s, i)]!;
   }
 

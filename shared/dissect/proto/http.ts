@@ -80,6 +80,8 @@ export const hfHttp = fields({
   responseIn: { abbrev: 'http.response_in', name: 'Response in frame', type: 'framenum' },
   prevRequestIn: { abbrev: 'http.prev_request_in', name: 'Prev request in frame', type: 'framenum' },
   prevResponseIn: { abbrev: 'http.prev_response_in', name: 'Prev response in frame', type: 'framenum' },
+  nextRequestIn: { abbrev: 'http.next_request_in', name: 'Next request in frame', type: 'framenum' },
+  nextResponseIn: { abbrev: 'http.next_response_in', name: 'Next response in frame', type: 'framenum' },
   time: { abbrev: 'http.time', name: 'Time since request', type: 'relative_time', unit: ' seconds' },
   chat: { abbrev: 'http.chat', name: 'Formatted text', type: 'none' },
   chunkSize: { abbrev: 'http.chunk_size', name: 'Chunk size', type: 'uint32', base: 'dec' },
@@ -528,9 +530,10 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         const n = streams.addResponse(s);
         memo.responseNumber = n;
         const i = n - 1;
-        if (i < streams.requestCount(s) && streams.requestFrame(s, i) !== 0) {
-          memo.request = i;
+        if (i < streams.requestCount(s)) {
+          // Kept for a request counted before it went by too (Expect: 100-continue): the next response names it.
           streams.setResponseFrame(s, i, ctx.num);
+          if (streams.requestFrame(s, i) !== 0) memo.request = i;
         }
         dropAnswered(ctx, streams, s);
         if (fl.code === 101 && headerScan.text(tvb, HEADER.upgrade)?.toLowerCase().includes('websocket')) {
@@ -645,24 +648,45 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       }
       item.addHidden(hfHttp.request, tvb, off, 0, true);
       const n = memo.requestNumber ?? 1;
-      item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${n}` : undefined);
-      if (memo.prevRequest !== undefined) item.addGenerated(hfHttp.prevRequestIn, tvb, off, 0, memo.prevRequest, labels ? `Prev request in frame: ${memo.prevRequest}` : undefined);
-      // Known only once the answer went by: a revisit (tshark's second pass, -2) shows it.
-      const answer = ctx.visited && tcp && streams ? streams.responseFrame(tcp.stream, n - 1) : 0;
+      // A revisit (tshark's second pass, -2) knows the stream's whole list: its count, the answer, the next request.
+      const later = ctx.visited && tcp && streams ? streams : undefined;
+      const stream = tcp?.stream ?? 0;
+      const total = later ? Math.max(n, later.requestCount(stream)) : n;
+      item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${total}` : undefined);
+      // A request counted before it went by (Expect: 100-continue) has no frame to name.
+      if (memo.prevRequest) item.addGenerated(hfHttp.prevRequestIn, tvb, off, 0, memo.prevRequest, labels ? `Prev request in frame: ${memo.prevRequest}` : undefined);
+      const answer = later ? later.responseFrame(stream, n - 1) : 0;
       if (answer !== 0) item.addGenerated(hfHttp.responseIn, tvb, off, 0, answer, labels ? `Response in frame: ${answer}` : undefined);
+      const next = later ? later.requestFrame(stream, n) : 0;
+      if (next !== 0) item.addGenerated(hfHttp.nextRequestIn, tvb, off, 0, next, labels ? `Next request in frame: ${next}` : undefined);
     } else {
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
-      item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${n}` : undefined);
-      if (memo.request !== undefined && tcp && streams) {
-        const frame = streams.requestFrame(tcp.stream, memo.request);
-        if (item.wants(hfHttp.time)) {
-          const since = streams.requestTimeTo(tcp.stream, memo.request, ctx.frame.tsSec, ctx.frame.tsNsec);
+      const later = ctx.visited && tcp && streams ? streams : undefined;
+      const total = later ? Math.max(n, later.responseCount(tcp!.stream)) : n;
+      item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${total}` : undefined);
+      if (tcp && streams && memo.responseNumber !== undefined) {
+        // The response's place in the stream; its request when one went by before it (memo.request, the same place).
+        const i = n - 1;
+        const answered = memo.request !== undefined;
+        const frame = answered ? streams.requestFrame(tcp.stream, i) : 0;
+        if (answered && item.wants(hfHttp.time)) {
+          const since = streams.requestTimeTo(tcp.stream, i, ctx.frame.tsSec, ctx.frame.tsNsec);
           const dt = since === undefined ? ctx.times!.between(ctx.num, frame) : bigNs(since);
           item.addGenerated(hfHttp.time, tvb, off, 0, dt, labels ? `Time since request: ${formatRelativeTime(dt)} seconds` : undefined);
         }
-        item.addGenerated(hfHttp.requestIn, tvb, off, 0, frame, labels ? `Request in frame: ${frame}` : undefined);
-        const uri = item.wants(hfHttp.responseForUri) ? shownUri(streams, tcp.stream, memo.request) : undefined;
+        // The exchange before this one (a single pass keeps it until the next answer: see dropAnswered).
+        const prevRequest = i > 0 ? streams.requestFrame(tcp.stream, i - 1) : 0;
+        if (prevRequest !== 0) item.addGenerated(hfHttp.prevRequestIn, tvb, off, 0, prevRequest, labels ? `Prev request in frame: ${prevRequest}` : undefined);
+        const prevResponse = i > 0 ? streams.responseFrame(tcp.stream, i - 1) : 0;
+        if (prevResponse !== 0) item.addGenerated(hfHttp.prevResponseIn, tvb, off, 0, prevResponse, labels ? `Prev response in frame: ${prevResponse}` : undefined);
+        if (answered) item.addGenerated(hfHttp.requestIn, tvb, off, 0, frame, labels ? `Request in frame: ${frame}` : undefined);
+        // And the one after, once it went by (a revisit).
+        const nextRequest = later ? later.requestFrame(tcp.stream, i + 1) : 0;
+        if (nextRequest !== 0) item.addGenerated(hfHttp.nextRequestIn, tvb, off, 0, nextRequest, labels ? `Next request in frame: ${nextRequest}` : undefined);
+        const nextResponse = later ? later.responseFrame(tcp.stream, i + 1) : 0;
+        if (nextResponse !== 0) item.addGenerated(hfHttp.nextResponseIn, tvb, off, 0, nextResponse, labels ? `Next response in frame: ${nextResponse}` : undefined);
+        const uri = answered && item.wants(hfHttp.responseForUri) ? shownUri(streams, tcp.stream, i) : undefined;
         if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${labelValue(uri)}` : undefined);
       }
     }
