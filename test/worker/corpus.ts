@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { openCaptureFile } from '../../main/capture-file/index.js';
-import { CaptureIndex } from '../../main/worker/capture-index.js';
+import { CaptureIndex, type IndexHooks } from '../../main/worker/capture-index.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import type { Registry } from '../../shared/dissect/registry.js';
@@ -36,17 +36,27 @@ export function corpusFiles(): string[] {
   return out;
 }
 
-/** Index a capture as the worker does, then dissect each packet again with its full tree. Null when it cannot be read. */
-export async function indexCapture(path: string, registry: Registry = defaultRegistry()): Promise<IndexedCapture | null> {
+/**
+ * Index a capture as the worker's first pass does, `packet` seeing each packet as it goes by. Null
+ * when it cannot be read (the corpus holds a few such files on purpose). The caller closes it.
+ */
+export async function firstPass(path: string, packet: IndexHooks['packet'] = () => {}, registry: Registry = defaultRegistry()): Promise<CaptureIndex | null> {
   let reader;
   try {
     reader = await openCaptureFile(path);
   } catch {
     return null;
   }
-  const cap = new CaptureIndex(reader, registry, { packet: () => {}, changed: () => {} }, false);
+  const cap = new CaptureIndex(reader, registry, { packet, changed: () => {} }, false);
   cap.start();
   await cap.whenIndexed();
+  return cap;
+}
+
+/** Index a capture as the worker does, then dissect each packet again with its full tree. Null when it cannot be read. */
+export async function indexCapture(path: string, registry: Registry = defaultRegistry()): Promise<IndexedCapture | null> {
+  const cap = await firstPass(path, undefined, registry);
+  if (!cap) return null;
   const full: Dissected[] = [];
   for (let i = 0; i < cap.indexed; i++) full.push(await cap.dissect(i, true));
   return { name: relative(REPO, path), cap, full };

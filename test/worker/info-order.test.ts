@@ -7,15 +7,12 @@
  * and while packets are appended under the sort.
  */
 import { describe, expect, it } from 'vitest';
-import { openCaptureFile } from '../../main/capture-file/index.js';
-import { CaptureIndex } from '../../main/worker/capture-index.js';
 import { DisplayList, sortPackets } from '../../main/worker/display-list.js';
 import { InfoTexts } from '../../main/worker/info-texts.js';
 import { sortByInfo, type InfoColumn } from '../../main/worker/info-order.js';
 import { PacketStore } from '../../main/worker/packet-store.js';
 import { FrameTimes } from '../../shared/dissect/frame-store.js';
-import { defaultRegistry } from '../../shared/dissect/protocols.js';
-import { corpusFiles } from './corpus.js';
+import { corpusFiles, firstPass } from './corpus.js';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -138,15 +135,8 @@ describe('sortByInfo', () => {
     let packets = 0;
     let decoded = 0;
     for (const file of corpusFiles()) {
-      let reader;
-      try {
-        reader = await openCaptureFile(file);
-      } catch {
-        continue;
-      }
-      const cap = new CaptureIndex(reader, defaultRegistry(), { packet: () => {}, changed: () => {} }, false);
-      cap.start();
-      await cap.whenIndexed();
+      const cap = await firstPass(file);
+      if (!cap) continue;
       const store = cap.store;
       decoded += expectReferenceOrder(store, Uint32Array.from({ length: store.count }, (_, i) => i), file);
       expectReferenceOrder(store, Uint32Array.from({ length: store.count >> 1 }, (_, k) => 2 * k), `${file}, every other`);

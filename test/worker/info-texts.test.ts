@@ -5,13 +5,10 @@
  * shared captures, as the first pass made it.
  */
 import { describe, expect, it } from 'vitest';
-import { openCaptureFile } from '../../main/capture-file/index.js';
-import { CaptureIndex } from '../../main/worker/capture-index.js';
 import { InfoTexts, MAX_INFO_CHARS } from '../../main/worker/info-texts.js';
-import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { INFO_MAX_BYTES } from '../../shared/format/summary.js';
 import { truncateUtf8 } from '../../shared/format/utf8-text.js';
-import { corpusFiles } from './corpus.js';
+import { corpusFiles, firstPass } from './corpus.js';
 
 function roundTrip(texts: readonly string[]): void {
   const store = new InfoTexts();
@@ -75,16 +72,9 @@ describe('InfoTexts', () => {
   it('gives back, in the rows, the Info text the first pass made for every packet of the shared captures', async () => {
     let packets = 0;
     for (const file of corpusFiles()) {
-      let reader;
-      try {
-        reader = await openCaptureFile(file);
-      } catch {
-        continue;
-      }
       const made: string[] = [];
-      const cap = new CaptureIndex(reader, defaultRegistry(), { packet: (_i, d) => made.push(truncateUtf8(d.info, INFO_MAX_BYTES)), changed: () => {} }, false);
-      cap.start();
-      await cap.whenIndexed();
+      const cap = await firstPass(file, (_i, d) => made.push(truncateUtf8(d.info, INFO_MAX_BYTES)));
+      if (!cap) continue;
       expect(cap.store.count).toBe(made.length);
       for (let i = 0; i < made.length; i++) expect(cap.store.row(i).info, `${file} packet ${i + 1}`).toBe(made[i]);
       packets += made.length;
