@@ -90,6 +90,35 @@ function itemsOf(d: Dissected, names: ReadonlySet<string>): Map<string, string[]
   return out;
 }
 
+/**
+ * Each shared capture the reader takes (the corpus has a few it refuses on purpose), after its first
+ * pass: every frame's full tree on a revisit, and the fields those trees hold, sorted.
+ */
+function* corpusTrees(): Generator<{ name: string; dissection: Dissection; frames: FrameInput[]; full: Dissected[]; present: string[] }> {
+  for (const path of corpusFiles()) {
+    let file;
+    try {
+      file = dissectFile(path, false);
+    } catch {
+      continue;
+    }
+    const full = file.frames.map((f) => file.dissection.dissect(f, true));
+    const present = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))].sort();
+    yield { name: path.split('/shared/')[1]!, dissection: file.dissection, frames: file.frames, full, present };
+  }
+}
+
+/** Adds to `problems` (at most 20) each named field whose items differ between the two trees. */
+function compareItems(full: Dissected, other: Dissected, names: ReadonlySet<string>, where: string, problems: string[]): void {
+  const want = itemsOf(full, names);
+  const got = itemsOf(other, names);
+  for (const name of new Set([...want.keys(), ...got.keys()])) {
+    const a = JSON.stringify(want.get(name) ?? []);
+    const b = JSON.stringify(got.get(name) ?? []);
+    if (a !== b && problems.length < 20) problems.push(`${where}: ${name}: full ${a}, pruned ${b}`);
+  }
+}
+
 describe('pruned trees over the shared captures', () => {
   const goldenFields = new Set<string>();
   beforeAll(() => {
@@ -104,16 +133,7 @@ describe('pruned trees over the shared captures', () => {
     const next = random(20261125);
     const problems: string[] = [];
     let compared = 0;
-    for (const path of corpusFiles()) {
-      let file;
-      try {
-        file = dissectFile(path, false);
-      } catch {
-        continue; // not a capture the reader takes (the corpus has a few on purpose)
-      }
-      const { dissection, frames } = file;
-      const full = frames.map((f) => dissection.dissect(f, true));
-      const present = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))].sort();
+    for (const { name: file, dissection, frames, full, present } of corpusTrees()) {
       const sets: Set<string>[] = [goldenFields, new Set()];
       for (let k = 0; k < 6 && present.length > 0; k++) {
         const size = 1 + Math.floor(next() * 5);
@@ -129,17 +149,12 @@ describe('pruned trees over the shared captures', () => {
       for (const names of sets) {
         const shape = new FieldSet(names);
         frames.forEach((f, i) => {
-          const want = itemsOf(full[i]!, names);
           const pruned = dissectShaped(dissection, f, shape);
-          const got = itemsOf(pruned, names);
           compared++;
+          const where = `${file} #${f.num} with [${[...names].join(', ')}]`;
           const [fd, pd] = [full[i]!, pruned].map((d) => `${d.protocols} ${d.malformed ? 'malformed ' : ''}${d.info}`);
-          if (fd !== pd && problems.length < 20) problems.push(`${path.split('/shared/')[1]} #${f.num} with [${[...names].join(', ')}]: full ${fd}, pruned ${pd}`);
-          for (const name of new Set([...want.keys(), ...got.keys()])) {
-            const a = JSON.stringify(want.get(name) ?? []);
-            const b = JSON.stringify(got.get(name) ?? []);
-            if (a !== b && problems.length < 20) problems.push(`${path.split('/shared/')[1]} #${f.num} ${name}: full ${a}, pruned ${b}`);
-          }
+          if (fd !== pd && problems.length < 20) problems.push(`${where}: full ${fd}, pruned ${pd}`);
+          compareItems(full[i]!, pruned, names, where, problems);
         });
       }
     }
@@ -153,24 +168,13 @@ describe('pruned trees over the shared captures', () => {
     // shows (random sets rarely name just one).
     const problems: string[] = [];
     let compared = 0;
-    for (const path of corpusFiles()) {
-      let file;
-      try {
-        file = dissectFile(path, false);
-      } catch {
-        continue;
-      }
-      const { dissection, frames } = file;
-      const full = frames.map((f) => dissection.dissect(f, true));
-      const guarded = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))].filter((n) => n.startsWith('http.') || n.startsWith('tcp.'));
-      for (const name of guarded) {
+    for (const { name: file, dissection, frames, full, present } of corpusTrees()) {
+      for (const name of present.filter((n) => n.startsWith('http.') || n.startsWith('tcp.'))) {
         const names = new Set([name]);
         const shape = new FieldSet(names);
         frames.forEach((f, i) => {
-          const a = JSON.stringify(itemsOf(full[i]!, names).get(name) ?? []);
-          const b = JSON.stringify(itemsOf(dissectShaped(dissection, f, shape), names).get(name) ?? []);
           compared++;
-          if (a !== b && problems.length < 20) problems.push(`${path.split('/shared/')[1]} #${f.num} ${name}: full ${a}, pruned ${b}`);
+          compareItems(full[i]!, dissectShaped(dissection, f, shape), names, `${file} #${f.num}`, problems);
         });
       }
     }
@@ -185,17 +189,8 @@ describe('pruned trees over the shared captures', () => {
     const problems: string[] = [];
     let cut = 0;
     let shorter = 0;
-    for (const path of corpusFiles()) {
-      let file;
-      try {
-        file = dissectFile(path, false);
-      } catch {
-        continue;
-      }
-      const { dissection, frames } = file;
-      const full = frames.map((f) => dissection.dissect(f, true));
-      const present = [...new Set(full.flatMap((d) => [...walk(d.tree ?? [])].map((n) => n.def.abbrev)))]
-        .filter((n) => cuttable.has(protocolOf(n, registry)) && n !== 'frame.protocols').sort();
+    for (const { name: file, dissection, frames, full, present: all } of corpusTrees()) {
+      const present = all.filter((n) => cuttable.has(protocolOf(n, registry)) && n !== 'frame.protocols');
       if (present.length === 0) continue;
       const sets: Set<string>[] = [new Set(['frame.time_delta']), new Set(['ip.ttl']), new Set(['ip.src', 'udp.port']), new Set(['tcp.window_size'])];
       for (const p of cuttable) sets.push(new Set(present.filter((n) => protocolOf(n, registry) === p)));
@@ -209,18 +204,12 @@ describe('pruned trees over the shared captures', () => {
           if (layers === undefined) return;
           cut++;
           const pruned = dissectShaped(dissection, f, shape.upTo(layers));
-          const where = `${path.split('/shared/')[1]} #${f.num} with [${[...names].join(', ')}] up to ${layers} layers`;
+          const where = `${file} #${f.num} with [${[...names].join(', ')}] up to ${layers} layers`;
           // The revisit lists the first-pass stack's first layers (a quoted packet ICMP dissects itself may follow).
           const kept = full[i]!.protocols.split(':').slice(0, layers).join(':');
           if (!pruned.protocols.startsWith(kept) && problems.length < 20) problems.push(`${where}: layers ${pruned.protocols}, expected ${kept}`);
           if (pruned.protocols.length < full[i]!.protocols.length) shorter++;
-          const want = itemsOf(full[i]!, names);
-          const got = itemsOf(pruned, names);
-          for (const name of new Set([...want.keys(), ...got.keys()])) {
-            const a = JSON.stringify(want.get(name) ?? []);
-            const b = JSON.stringify(got.get(name) ?? []);
-            if (a !== b && problems.length < 20) problems.push(`${where}: ${name}: full ${a}, cut ${b}`);
-          }
+          compareItems(full[i]!, pruned, names, where, problems);
         });
       }
     }
