@@ -307,8 +307,8 @@ export class HttpStreams {
 
   private releaseText(id: number): void {
     if (id === NO_TEXT) return;
-    const text = this.texts[id]!;
-    if (this.sharedTexts.get(text) === id) return;
+    // A single pass shares no text: no lookup (hashing each URI) for it.
+    if (this.sharedTexts.size !== 0 && this.sharedTexts.get(this.texts[id]!) === id) return;
     this.texts[id] = undefined;
     this.freeTextIds.push(id);
   }
