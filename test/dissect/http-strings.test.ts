@@ -79,6 +79,29 @@ describe('a Content-Length body cut by the snapshot length', () => {
   });
 });
 
+describe('a header block cut by the snapshot length', () => {
+  // As tshark -V shows the chat capture cut by `editcap -s 280` (the request cut inside its User-Agent line).
+  const request = 'GET / HTTP/1.1\r\nHost: 127.0.0.1:7272\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nAccept: */*\r\n\r\n';
+  const frames = new Conversation(7272, false).send(true, request).send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n').frames();
+  const keep = frames[0]!.data.length - request.length + request.indexOf('(X11');
+  const { packets } = dissectAll([cut(frames[0]!, keep), frames[1]!]);
+
+  it('shows the lines kept and the message items, then ends the layer naming HTTP', () => {
+    const lines = treeLines(packets[0]!.tree!).map((l) => l.trim());
+    expect(lines.slice(-4)).toEqual([
+      'User-Agent: Mozilla/5.0',
+      '[Full request URI: http://127.0.0.1:7272/]',
+      '[HTTP request 1/1]',
+      '[Packet size limited during capture: HTTP truncated]',
+    ]);
+    expect(packets[0]!.info).toBe('GET / HTTP/1.1 [Packet size limited during capture]');
+  });
+
+  it('still counts the request, which the response names', () => {
+    expect(values(packets[1]!, 'http.request_in')).toEqual([String(packets[0]!.num)]);
+  });
+});
+
 describe('characters tshark does not print, past ASCII', () => {
   // Each expected line read off `tshark -V` on a capture of the same request (c1/c2/c3 of the 2026-11-26 check).
   const request = raw(

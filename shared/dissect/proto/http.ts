@@ -691,6 +691,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       }
     }
   }
+  // A header block the capture cut (no blank line before its end) ends the layer once the message's items are in, as tshark's.
+  if (hdrEnd < 0 && tcp?.wireEnd !== undefined) throwIfCut(end, tcp.wireEnd);
   // tshark's chunk walk fails at the capture's end before it shows any of the body.
   if (tcp?.wireEnd !== undefined && chunked) throwIfCut(end, tcp.wireEnd);
   // The entity body: as sent, or joined from its chunks.
