@@ -102,6 +102,35 @@ describe('a header block cut by the snapshot length', () => {
   });
 });
 
+describe('a header line cut before its colon by the snapshot length', () => {
+  // As tshark -V shows the chat capture cut by `editcap -s 300` (its request cut in `Upg|rade:`) and
+  // pipelined-requests.pcap cut at 250: the layer ends at that line; the request is counted, with its
+  // URI but neither its frame nor its host, so its answer names the URI alone.
+  const request = 'GET /a HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n';
+  const frames = new Conversation(80, false)
+    .send(true, request)
+    .send(false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')
+    .send(true, 'GET /b HTTP/1.1\r\nHost: h\r\n\r\n')
+    .frames();
+  const keep = frames[0]!.data.length - request.length + request.indexOf('Upgrade:') + 3;
+  const { packets } = dissectAll([cut(frames[0]!, keep), frames[1]!, frames[2]!]);
+
+  it('shows the whole lines, then ends the layer naming HTTP, with no request items', () => {
+    const lines = treeLines(packets[0]!.tree!).map((l) => l.trim());
+    expect(lines.slice(-2)).toEqual(['Connection: Upgrade\\r\\n', '[Packet size limited during capture: HTTP truncated]']);
+    expect(values(packets[0]!, 'http.request')).toEqual([]);
+    expect(values(packets[0]!, 'http.request_number')).toEqual([]);
+    expect(packets[0]!.info).toBe('GET /a HTTP/1.1 [Packet size limited during capture]');
+  });
+
+  it('counts the request: its answer names its URI, not its frame; the next request is the second', () => {
+    expect(values(packets[1]!, 'http.response_for.uri')).toEqual(['/a']);
+    expect(values(packets[1]!, 'http.request_in')).toEqual([]);
+    expect(values(packets[2]!, 'http.request_number')).toEqual(['2']);
+    expect(values(packets[2]!, 'http.prev_request_in')).toEqual([]);
+  });
+});
+
 describe('characters tshark does not print, past ASCII', () => {
   // Each expected line read off `tshark -V` on a capture of the same request (c1/c2/c3 of the 2026-11-26 check).
   const request = raw(

@@ -80,6 +80,11 @@ export function withoutCr(b: Uint8Array, off: number, stop: number): number {
 export class HeaderScan {
   /** Past the blank line that ends the block, or -1 when the data ends first. */
   end = -1;
+  /**
+   * Where the line the data ends in starts when that line holds no colon (a header cut before its
+   * value: tshark stops reading the block there), else -1.
+   */
+  cutInName = -1;
   /** Each header line as a pair [start, LF position], when the scan was asked to keep them. */
   readonly lines: number[] = [];
   /** Each looked-up header's first value, as the bytes [from, to) it is trimmed from; from -1 when absent. */
@@ -92,6 +97,7 @@ export class HeaderScan {
    */
   scan(b: Uint8Array, from: number, end: number, keepLines: boolean): void {
     this.end = -1;
+    this.cutInName = -1;
     // By hand: fill() and setting a length cost a call each, many times the few stores.
     if (this.lines.length !== 0) this.lines.length = 0;
     for (let slot = 0; slot < this.from.length; slot++) this.from[slot] = -1;
@@ -110,6 +116,7 @@ export class HeaderScan {
       if (e < 0) {
         // Cut short: its last byte stands for its LF, and this is the last line read.
         e = end - 1;
+        if (!(e === p && c === CR) && b.subarray(p, end).indexOf(COLON) < 0) this.cutInName = p;
         if (e === p || (e === p + 1 && c === CR)) return;
       }
       this.record(b, p, e, SLOTS.indexOf(b, p, withoutCr(b, p, e)), keepLines);

@@ -231,6 +231,11 @@ export class HttpStreams {
     return this.columns(s).responses[this.slot(s, i)]!;
   }
 
+  /** Whether request i of the stream was counted and is still kept. */
+  hasRequest(s: number, i: number): boolean {
+    return i >= 0 && i < this.requestCounts[s]! && i >= this.dropped(s);
+  }
+
   requestUri(s: number, i: number): string {
     return this.texts[this.columns(s).uris[this.slot(s, i)]!]!;
   }

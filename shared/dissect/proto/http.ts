@@ -454,6 +454,9 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     }
   }
   const headersEnd = hdrEnd < 0 ? end : hdrEnd;
+  // The capture cut a header line before its colon: tshark ends the layer at that line, the message counted
+  // (with a request's URI) but not where it is (no frame, no host) and not answered (no 101 switch).
+  const cutInName = hdrEnd < 0 && headerScan.cutInName >= 0 && tcp?.wireEnd !== undefined && end < tcp.wireEnd;
   const blankStart = hdrEnd < 0 ? end : hdrEnd - (b[hdrEnd - 2] === 0x0d ? 2 : 1);
 
   // How long is the body?
@@ -518,7 +521,15 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, streams, tcp?.stream ?? 0);
   if (!memo) {
     memo = {};
-    if (tcp && streams && !ctx.visited) {
+    if (tcp && streams && !ctx.visited && cutInName) {
+      if (fl.kind === 'request') {
+        memo.requestNumber = streams.requestCount(tcp.stream) + 1;
+        addRequest(ctx, streams, tcp.stream, 0, uriId(ctx, streams, tvb, off + fl.method.length + 1, fl.uri), NO_TEXT, fl.method);
+      } else {
+        memo.responseNumber = streams.addResponse(tcp.stream);
+      }
+      setStreamDissector(ctx, tcp, dissectHttp);
+    } else if (tcp && streams && !ctx.visited) {
       const s = tcp.stream;
       if (fl.kind === 'request') {
         const prev = streams.requestCount(s);
@@ -554,7 +565,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);
   // The hidden http.request or http.response item below, known to filters without a tree.
-  ctx.note(Noted.Http | (fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse));
+  // The hidden http.request or http.response item comes after the headers: a block cut in a name has none.
+  ctx.note(Noted.Http | (cutInName ? 0 : fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse));
   // The tree has a method item for a request whose whole first line is here.
   if (fl.kind === 'request' && le >= 0) ctx.noteHttpMethod(fl.method);
   else if (fl.kind === 'response' && le >= 0) ctx.noteHttpCode(fl.code);
@@ -600,6 +612,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     const hl = headerScan.lines;
     for (let k = 0; k < hl.length; k += 2) {
       const start = hl[k]!;
+      if (cutInName && start === headerScan.cutInName) break;
       const len = hl[k + 1]! + 1 - start;
       if (!everyLine) {
         const h = HEADER_LOOKUP.indexOf(b, start, withoutCr(b, start, b[hl[k + 1]!] === 0x0a ? hl[k + 1]! : hl[k + 1]! + 1));
@@ -638,6 +651,7 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         if (isHeaderName(raw, colon)) addStrayExpert(li, tvb, start, len, lineText);
       }
     }
+    if (cutInName) throwIfCut(end, tcp!.wireEnd!);
     if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, labels ? escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)) : undefined);
     if (fl.kind === 'request') {
       if (item.wants(hfHttp.fullUri)) {
@@ -686,13 +700,20 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         if (nextRequest !== 0) item.addGenerated(hfHttp.nextRequestIn, tvb, off, 0, nextRequest, labels ? `Next request in frame: ${nextRequest}` : undefined);
         const nextResponse = later ? later.responseFrame(tcp.stream, i + 1) : 0;
         if (nextResponse !== 0) item.addGenerated(hfHttp.nextResponseIn, tvb, off, 0, nextResponse, labels ? `Next response in frame: ${nextResponse}` : undefined);
-        const uri = answered && item.wants(hfHttp.responseForUri) ? shownUri(streams, tcp.stream, i) : undefined;
+        // A request counted before its frame was known (its header block cut in a name) still names its URI.
+        const uri = item.wants(hfHttp.responseForUri) && streams.hasRequest(tcp.stream, i) ? shownUri(streams, tcp.stream, i) : undefined;
         if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${labelValue(uri)}` : undefined);
       }
     }
   }
   // A header block the capture cut (no blank line before its end) ends the layer once the message's items are in, as tshark's.
-  if (hdrEnd < 0 && tcp?.wireEnd !== undefined) throwIfCut(end, tcp.wireEnd);
+  if (hdrEnd < 0 && tcp?.wireEnd !== undefined && end < tcp.wireEnd) {
+    // The rest of a 101's segment is WebSocket's: tshark hands it on, and the cut ends that layer.
+    if (!cutInName && fl.kind === 'response' && fl.code === 101 && (ctx.getMemo<number>('http.ws') ?? streams!.websocketFrom(tcp.stream)) !== undefined) {
+      ctx.protocols.push('websocket');
+    }
+    throwIfCut(end, tcp.wireEnd);
+  }
   // tshark's chunk walk fails at the capture's end before it shows any of the body.
   if (tcp?.wireEnd !== undefined && chunked) throwIfCut(end, tcp.wireEnd);
   // The entity body: as sent, or joined from its chunks.

@@ -11,7 +11,7 @@ import { fields } from '../field.js';
 import type { PacketContext } from '../packet.js';
 import { protocol, type Dissector, type Registry } from '../registry.js';
 import type { Tree } from '../tree.js';
-import { slice, u16, u64, u8, utf8String, type Tvb } from '../tvb.js';
+import { BoundsError, slice, u16, u64, u8, utf8String, type Tvb } from '../tvb.js';
 import { hex } from '../../format/field-text.js';
 import { dissectPdus, isTcpPayload, type TcpPayload } from './tcp-reassembly.js';
 import { MessageInflater, INFLATE_CAP } from './websocket-inflate.js';
@@ -215,6 +215,11 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
     if (short === 126) ws.add(hfWebSocket.payloadLength16, tvb, off + 2, 2, payloadLen, labels ? `Extended Payload length (16 bits): ${payloadLen}` : undefined);
     if (short === 127) ws.add(hfWebSocket.payloadLength64, tvb, off + 2, 8, u64(tvb, off + 2), labels ? `Extended Payload length (64 bits): ${payloadLen}` : undefined);
     if (key) ws.add(hfWebSocket.maskingKey, tvb, keyOff, 4, key, labels ? `Masking-Key: ${hex(key)}` : undefined);
+  }
+  // A payload the capture cut short ends the layer after the header, as tshark's (it reads the payload whole).
+  const wireEnd = tcp?.wireEnd;
+  if (wireEnd !== undefined && tvb.source === 0 && payloadOff + payloadLen > end && end < wireEnd) {
+    throw new BoundsError(end, payloadOff + payloadLen - end, end, true);
   }
   if (payloadLen === 0) return end - off;
   if (masked && ws.enabled) ws.add(hfWebSocket.maskedPayload, tvb, payloadOff, avail, null, 'Masked payload');
