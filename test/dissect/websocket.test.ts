@@ -128,6 +128,24 @@ describe('WebSocket framing', () => {
   });
 });
 
+describe('a frame the snapshot length cut', () => {
+  // As tshark -V shows the chat capture cut by `editcap -s 150`: the header, the masked bytes kept, then
+  // "WebSocket truncated" (it unmasks and reads the payload whole); frame.protocols ends in websocket.
+  const msg = '{"type":"say","content":"' + 'x'.repeat(80) + '"}';
+  const frames = upgraded().send(true, wsFrame({ opcode: 1, payload: msg, mask: KEY })).frames();
+  const last = frames[frames.length - 1]!;
+  const keep = last.data.length - 40;
+  const p = dissectAll([...frames.slice(0, -1), { ...last, data: last.data.subarray(0, keep), capLen: keep }]).packets[frames.length - 1]!;
+
+  it('ends the layer after the header and the masked bytes, showing no payload', () => {
+    expect(values(p, 'websocket.masking_key')).toEqual([hex(KEY)]);
+    expect(nodes(p, 'websocket.masked_payload')).toHaveLength(1);
+    expect(values(p, 'websocket.payload.text')).toEqual([]);
+    expect(p.protocols.replace(/^frame:/, '')).toBe('eth:ethertype:ip:tcp:http:websocket');
+    expect(p.info).toBe('WebSocket Text [FIN] [MASKED][Packet size limited during capture]');
+  });
+});
+
 describe('permessage-deflate', () => {
   it('inflates messages with context takeover across messages', () => {
     const m1 = 'hello websocket compression, hello again';

@@ -216,13 +216,14 @@ function dissectFrame(tvb: Tvb, off: number, end: number, ctx: PacketContext, pa
     if (short === 127) ws.add(hfWebSocket.payloadLength64, tvb, off + 2, 8, u64(tvb, off + 2), labels ? `Extended Payload length (64 bits): ${payloadLen}` : undefined);
     if (key) ws.add(hfWebSocket.maskingKey, tvb, keyOff, 4, key, labels ? `Masking-Key: ${hex(key)}` : undefined);
   }
-  // A payload the capture cut short ends the layer after the header, as tshark's (it reads the payload whole).
+  if (payloadLen === 0) return end - off;
+  if (masked && ws.enabled) ws.add(hfWebSocket.maskedPayload, tvb, payloadOff, avail, null, 'Masked payload');
+  // A payload the capture cut short ends the layer after the header (and the masked bytes kept), as tshark's:
+  // it unmasks and reads the payload whole.
   const wireEnd = tcp?.wireEnd;
   if (wireEnd !== undefined && tvb.source === 0 && payloadOff + payloadLen > end && end < wireEnd) {
     throw new BoundsError(end, payloadOff + payloadLen - end, end, true);
   }
-  if (payloadLen === 0) return end - off;
-  if (masked && ws.enabled) ws.add(hfWebSocket.maskedPayload, tvb, payloadOff, avail, null, 'Masked payload');
   let ptvb = tvb;
   let pOff = payloadOff;
   if (masked) {
