@@ -521,22 +521,17 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   let memo = stored === undefined ? undefined : decodeMessage(stored, fl.kind, streams, tcp?.stream ?? 0);
   if (!memo) {
     memo = {};
-    if (tcp && streams && !ctx.visited && cutInName) {
-      if (fl.kind === 'request') {
-        memo.requestNumber = streams.requestCount(tcp.stream) + 1;
-        addRequest(ctx, streams, tcp.stream, 0, uriId(ctx, streams, tvb, off + fl.method.length + 1, fl.uri), NO_TEXT, fl.method);
-      } else {
-        memo.responseNumber = streams.addResponse(tcp.stream);
-      }
-      setStreamDissector(ctx, tcp, dissectHttp);
-    } else if (tcp && streams && !ctx.visited) {
+    if (tcp && streams && !ctx.visited) {
       const s = tcp.stream;
       if (fl.kind === 'request') {
         const prev = streams.requestCount(s);
         const uri = uriId(ctx, streams, tvb, off + fl.method.length + 1, fl.uri);
-        addRequest(ctx, streams, s, ctx.num, uri, hostId(ctx, streams, headerScan.text(tvb, HEADER.host)), fl.method);
+        // A block cut in a name: counted with its URI, but neither where it is nor its host (see cutInName).
+        addRequest(ctx, streams, s, cutInName ? 0 : ctx.num, uri, cutInName ? NO_TEXT : hostId(ctx, streams, headerScan.text(tvb, HEADER.host)), fl.method);
         memo.requestNumber = prev + 1;
         if (prev > 0) memo.prevRequest = streams.requestFrame(s, prev - 1);
+      } else if (cutInName) {
+        memo.responseNumber = streams.addResponse(s);
       } else {
         const n = streams.addResponse(s);
         memo.responseNumber = n;
@@ -564,8 +559,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
   }
 
   const item = tree.add(httpProto.def, tvb, off, bodyEnd - off, null, tree.labels ? httpProto.label : undefined);
-  // The hidden http.request or http.response item below, known to filters without a tree.
-  // The hidden http.request or http.response item comes after the headers: a block cut in a name has none.
+  // The hidden http.request or http.response item below, known to filters without a tree (after the
+  // headers: a block cut in a name has none).
   ctx.note(Noted.Http | (cutInName ? 0 : fl.kind === 'request' ? Noted.HttpRequest : Noted.HttpResponse));
   // The tree has a method item for a request whose whole first line is here.
   if (fl.kind === 'request' && le >= 0) ctx.noteHttpMethod(fl.method);
@@ -652,6 +647,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       }
     }
     if (cutInName) throwIfCut(end, tcp!.wireEnd!);
+    // A revisit (tshark's second pass, -2) knows the stream's whole list: its counts, answers, next messages.
+    const later = ctx.visited && tcp && streams ? streams : undefined;
     if (hdrEnd >= 0) item.add(hfWs.text, tvb, blankStart, hdrEnd - blankStart, null, labels ? escapeString(ascii(tvb, blankStart, hdrEnd - blankStart)) : undefined);
     if (fl.kind === 'request') {
       if (item.wants(hfHttp.fullUri)) {
@@ -662,8 +659,6 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
       }
       item.addHidden(hfHttp.request, tvb, off, 0, true);
       const n = memo.requestNumber ?? 1;
-      // A revisit (tshark's second pass, -2) knows the stream's whole list: its count, the answer, the next request.
-      const later = ctx.visited && tcp && streams ? streams : undefined;
       const stream = tcp?.stream ?? 0;
       const total = later ? Math.max(n, later.requestCount(stream)) : n;
       item.addGenerated(hfHttp.requestNumber, tvb, off, 0, n, labels ? `HTTP request ${n}/${total}` : undefined);
@@ -676,7 +671,6 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
     } else {
       item.addHidden(hfHttp.response, tvb, off, 0, true);
       const n = memo.responseNumber ?? 1;
-      const later = ctx.visited && tcp && streams ? streams : undefined;
       const total = later ? Math.max(n, later.responseCount(tcp!.stream)) : n;
       item.addGenerated(hfHttp.responseNumber, tvb, off, 0, n, labels ? `HTTP response ${n}/${total}` : undefined);
       if (tcp && streams && memo.responseNumber !== undefined) {
