@@ -3,7 +3,8 @@
  * its protocol stack (frame.protocols), frame number and length, the items
  * the dissectors noted (shared/dissect/noted.ts: HTTP messages, TCP flags and analysis flags),
  * the length of its one TCP segment (tcp.len), the method of its one HTTP
- * request and the status code of its one HTTP response, and, in the plain case of one network and one transport layer, its
+ * request and the status code of its one HTTP response, and, in the plain
+ * case of one network and one transport layer, its
  * IPv4 addresses, ports and TCP stream; and, when the caller has them, the
  * frame's captured bytes (the `frame` item's value: `frame contains "GET"`).
  * A filter that reads only those, or fields of protocols the packet does not

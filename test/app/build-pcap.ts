@@ -93,7 +93,11 @@ function frame(p: Packet): Uint8Array {
 
 /** A classic pcap (microseconds, Ethernet), one packet every 10 ms from 2024-01-01. */
 export function pcapBytes(packets: readonly Packet[]): Uint8Array {
-  const frames = packets.map(frame);
+  return pcapOfFrames(packets.map(frame));
+}
+
+/** The same file around frames given as bytes. */
+export function pcapOfFrames(frames: readonly Uint8Array[]): Uint8Array {
   const size = 24 + frames.reduce((n, f) => n + 16 + f.length, 0);
   const out = new Uint8Array(size);
   const v = new DataView(out.buffer);

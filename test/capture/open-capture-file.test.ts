@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../main/capture-file/index.js';
 import { NotACaptureError, readCapture, type CaptureRecord } from '../../shared/capture/index.js';
+import { pcapOfFrames } from '../app/build-pcap.js';
 import { corpusPath, expectedIndex, shortName } from './corpus-files.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'paquet-test-'));
@@ -59,23 +60,8 @@ describe('openCaptureFile', () => {
   it('batchesOf() gives the wanted packets as readPacket() does, near ones in one slice of the file', async () => {
     // 120 packets of 1 to 41 KB (2.5 MB): runs of wanted packets cross both the 64 KiB gap and the 1 MiB slice limits.
     const sizes = Array.from({ length: 120 }, (_, i) => 1000 + ((i * 7919) % 40000));
-    const parts: Buffer[] = [];
-    const head = Buffer.alloc(24);
-    head.writeUInt32LE(0xa1b2c3d4, 0);
-    head.writeUInt16LE(2, 4);
-    head.writeUInt16LE(4, 6);
-    head.writeUInt32LE(65535, 16);
-    head.writeUInt32LE(1, 20);
-    parts.push(head);
-    sizes.forEach((size, i) => {
-      const rec = Buffer.alloc(16 + size, i & 0xff);
-      rec.writeUInt32LE(1_700_000_000 + i, 0);
-      rec.writeUInt32LE(size, 8);
-      rec.writeUInt32LE(size, 12);
-      parts.push(rec);
-    });
     const path = join(tmp, 'big-records.pcap');
-    writeFileSync(path, Buffer.concat(parts));
+    writeFileSync(path, pcapOfFrames(sizes.map((size, i) => new Uint8Array(size).fill(i & 0xff))));
     const brief = (r: CaptureRecord) => ({ index: r.index, fileOffset: r.fileOffset, tsSec: r.tsSec, data: Buffer.from(r.data).toString('base64') });
     const f = await openCaptureFile(path);
     try {
