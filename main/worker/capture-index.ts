@@ -15,7 +15,7 @@
 import type { CaptureFileReader } from '../capture-file/index.js';
 import type { CaptureRecord } from '../../shared/capture/types.js';
 import { Dissection, type Dissected } from '../../shared/dissect/engine.js';
-import { frameInputFrom } from '../../shared/dissect/frame-input.js';
+import { frameInputFrom, withComments } from '../../shared/dissect/frame-input.js';
 import type { FrameInput } from '../../shared/dissect/packet.js';
 import type { Registry } from '../../shared/dissect/registry.js';
 import type { TreeShape } from '../../shared/dissect/tree.js';
@@ -163,11 +163,7 @@ export class CaptureIndex {
   /** The frame as the engine takes it, with this session's edited comments. */
   frameInput(rec: CaptureRecord): FrameInput {
     this.recent.remember(rec.index + 1, rec.data);
-    const input = frameInputFrom(rec, this.reader.interfaces);
-    const edited = this.comments.get(rec.index);
-    if (edited === undefined) return input;
-    const { comments: _old, ...rest } = input;
-    return edited.length > 0 ? { ...rest, comments: edited } : rest;
+    return withComments(frameInputFrom(rec, this.reader.interfaces), this.comments.get(rec.index));
   }
 
   /** Packet i (0-based, indexed already) dissected again: with no tree, the full tree, or the items a TreeShape keeps. */

@@ -13,6 +13,7 @@ import type { Dissected } from '../../shared/dissect/engine.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { walk } from '../../shared/dissect/tree.js';
 import { compileFilter } from '../../shared/filter/index.js';
+import { sameOnFirstPass } from '../../shared/filter/first-pass-fields.js';
 import {
   COLUMN_IDS, LIMITS, type ColumnId, type FilterCheck, type FindQuery, type PacketDetail, type Row, type SortOrder,
   type TcpStream, type TcpdumpBlock, type TcpdumpMode, type ViewState, type WsConversationSummary, type WsMessage,
@@ -26,6 +27,8 @@ import { containsBytes, hexPattern, stringPattern } from './find-bytes.js';
 import { PacketFlag } from './packet-store.js';
 import { saveCapture } from './save-capture.js';
 import { WorkerFilter } from './worker-filter.js';
+import { SharedClaims } from './filter-claims.js';
+import { FilterHelper } from './filter-helper-client.js';
 import { TcpdumpView } from './tcpdump-view.js';
 import { encodeViewOption, parseViewState, readSavedView } from './saved-view.js';
 
@@ -38,12 +41,26 @@ class FilterRun {
   passes: Uint8Array;
   checked = 0;
   cancelled = false;
+  /** The packets to dissect, shared with the filter helper when it takes part (null until known). */
+  claims: SharedClaims | null = null;
+  /** The helper's answers are not in `checked` yet. */
+  helping = false;
 
   constructor(
     readonly filter: WorkerFilter,
     readonly startCount: number,
   ) {
     this.passes = new Uint8Array(Math.max(1024, startCount));
+  }
+
+  /** Packets known so far, the helper's answers included. */
+  get known(): number {
+    return this.checked + (this.helping && this.claims ? this.claims.done : 0);
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.claims?.stop();
   }
 
   mark(i: number, pass: boolean): void {
@@ -59,6 +76,21 @@ class FilterRun {
 /** How much of a file is parsed before open() returns; the rest is read in READ_STEP steps while indexing. */
 const FIRST_BYTES = 1 << 20;
 
+/**
+ * Below this many packets to dissect, a filter is not shared with the helper: its start (a
+ * thread, then the file read from its first frame) would cost more than it saves.
+ */
+const HELPER_MIN_CANDIDATES = 20_000;
+/** Packets the worker takes at a time from the back of a filter's list (see filter-claims.ts). */
+const WORKER_CLAIM = 4096;
+
+export interface DecoderOptions {
+  /** Packets to dissect from which a filter is shared with the helper thread (tests lower it; Infinity: never). */
+  readonly helperMinCandidates?: number;
+  /** Tests: the worker starts on a filter's list once the helper has claimed its first part (or stopped), whatever the timing. */
+  readonly helperHeadStart?: boolean;
+}
+
 export class DecoderService {
   private readonly registry = defaultRegistry();
   private cap: CaptureIndex | null = null;
@@ -71,7 +103,17 @@ export class DecoderService {
   private lastPost = 0;
   private postTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly post: (counts: DecoderCounts) => void) {}
+  /** A second thread that takes part of a big display filter's work, started when first needed. */
+  private readonly helper = new FilterHelper();
+  /** Why the helper's part of the last filter it took part in was redone by the worker (null: it was not). */
+  helperProblem: string | null = null;
+  /** Packets of the last filter the helper answered (0: it did not take part). */
+  helperAnswered = 0;
+
+  constructor(
+    private readonly post: (counts: DecoderCounts) => void,
+    private readonly options: DecoderOptions = {},
+  ) {}
 
   // ------------------------------------------------------------ file
 
@@ -131,6 +173,8 @@ export class DecoderService {
   dispose(): void {
     if (this.postTimer) clearTimeout(this.postTimer);
     this.postTimer = null;
+    this.cancelRun();
+    this.helper.dispose();
   }
 
   // ------------------------------------------------------------ counts
@@ -147,7 +191,7 @@ export class DecoderService {
     return {
       packets: cap.indexed,
       displayed: display.length,
-      progress: run ? (run.startCount === 0 ? 1 : run.checked / run.startCount) : indexing ? cap.progress : 1,
+      progress: run ? (run.startCount === 0 ? 1 : run.known / run.startCount) : indexing ? cap.progress : 1,
       busy: run ? 'filtering' : indexing ? 'indexing' : null,
       warnings: [...this.readerWarnings(cap), ...cap.problems],
       generation: this.generation,
@@ -280,7 +324,8 @@ export class DecoderService {
     // First what the packet store answers (no reading, no dissection; slices of 30 ms, not of 2000
     // packets), then the rest from the file.
     const quickSlicer = new Slicer(Infinity);
-    const toDissect = new Uint32Array(run.startCount);
+    // Shared: the helper, if it takes part, reads the same list.
+    const toDissect = new Uint32Array(new SharedArrayBuffer(run.startCount * Uint32Array.BYTES_PER_ELEMENT));
     let count = 0;
     for (let i = 0; i < run.startCount; i++) {
       const quick = filter.summary.test(i);
@@ -296,12 +341,16 @@ export class DecoderService {
         if (superseded()) return check;
       }
     }
+    const candidates = toDissect.subarray(0, count);
+    const claims = SharedClaims.create(count);
+    run.claims = claims;
+    const helper = this.startHelper(run, candidates);
     const slicer = new Slicer();
-    try {
-      for await (const batch of cap.batches(toDissect.subarray(0, count))) {
+    // Read from the file: the frame's bytes may answer without dissecting it.
+    const dissectAll = async (packets: Uint32Array): Promise<void> => {
+      for await (const batch of cap.batches(packets)) {
         for (const rec of batch) {
-          if (superseded()) return check;
-          // Read from the file: the frame's bytes may answer without dissecting it.
+          if (superseded()) return;
           run.mark(rec.index, filter.testRecord(rec));
           run.checked++;
           if (slicer.due()) {
@@ -310,9 +359,33 @@ export class DecoderService {
           }
         }
       }
+    };
+    try {
+      if (helper && this.options.helperHeadStart) await headStart(claims, helper.finished);
+      // From the back of the list, the helper (if any) taking from the front.
+      for (let claim = claims.takeBack(WORKER_CLAIM); claim && !superseded(); claim = claims.takeBack(WORKER_CLAIM)) {
+        await dissectAll(candidates.subarray(claim.from, claim.to));
+      }
+      // Nothing claimed by the helper (it had not started yet): nothing to wait for.
+      if (helper && claims.front === 0) run.helping = false;
+      else if (helper && !superseded()) {
+        const problem = await helper.finished;
+        if (superseded()) return check;
+        // What the helper claimed and did not answer (it stopped), the worker answers.
+        const answered = problem === null ? claims.front : claims.done;
+        for (let k = 0; k < answered; k++) run.mark(candidates[k]!, helper.answers[k] === 1);
+        run.checked += answered;
+        run.helping = false;
+        this.helperAnswered = answered;
+        if (problem !== null) {
+          this.helperProblem = problem;
+          await dissectAll(candidates.subarray(answered, claims.front));
+        }
+      }
     } catch (e) {
       // The file was closed under the filter (another file opened): nothing left to filter.
       if (superseded()) return check;
+      run.cancel();
       if (this.run === run) this.run = null;
       this.changed();
       throw new DecoderError('file', `Reading the capture failed while filtering: ${errorText(e)}`);
@@ -331,8 +404,32 @@ export class DecoderService {
 
   /** A newer filter (or a closed file) replaces the one being applied; its caller still gets its check. */
   private cancelRun(): void {
-    if (this.run) this.run.cancelled = true;
+    this.run?.cancel();
     this.run = null;
+  }
+
+  /**
+   * Hands the front of a filter's list to the helper when that pays and gives the same answers: a
+   * big list, a file not being written, a filter that keeps the same packets on a first pass (the
+   * helper's) as on a revisit. Null when the worker does it all.
+   */
+  private startHelper(run: FilterRun, candidates: Uint32Array): { finished: Promise<string | null>; answers: Uint8Array } | null {
+    const cap = this.cap!;
+    this.helperProblem = null;
+    this.helperAnswered = 0;
+    const min = this.options.helperMinCandidates ?? HELPER_MIN_CANDIDATES;
+    if (candidates.length < min || cap.isFollowing || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
+    const answers = new Uint8Array(new SharedArrayBuffer(candidates.length));
+    const finished = this.helper.run({
+      path: cap.reader.dataPath,
+      filter: run.filter.text,
+      candidates,
+      cells: run.claims!.cells,
+      answers,
+      comments: [...cap.comments],
+    });
+    run.helping = true;
+    return { finished, answers };
   }
 
   // ------------------------------------------------------------ one packet
@@ -547,4 +644,11 @@ async function viewModule<T>(load: () => Promise<T>): Promise<T> {
   } catch (e) {
     throw new DecoderError('internal', `This view is not available: ${errorText(e)}`);
   }
+}
+
+/** Resolves once the helper has claimed part of the list or its job has settled (bounded: 10 s). */
+async function headStart(claims: SharedClaims, finished: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void finished.then(() => (settled = true));
+  for (let waited = 0; claims.front === 0 && !settled && waited < 10_000; waited++) await new Promise((r) => setTimeout(r, 1));
 }

@@ -60,11 +60,16 @@ export class WorkerFilter {
 
   /** The filter on a packet dissected with (at least) this.tree. */
   matches(d: Dissected): boolean {
-    try {
-      return this.filter.matches(d);
-    } catch {
-      // A filter that cannot be evaluated on a packet (a bug, not user error) does not keep it.
-      return false;
-    }
+    return filterKeeps(this.filter, d);
+  }
+}
+
+/** Whether `filter` keeps a packet dissected with (at least) its tree. */
+export function filterKeeps(filter: CompiledFilter, d: Dissected): boolean {
+  try {
+    return filter.matches(d);
+  } catch {
+    // A filter that cannot be evaluated on a packet (a bug, not user error) does not keep it.
+    return false;
   }
 }

@@ -26,3 +26,10 @@ export function frameInputFrom(rec: CaptureRecord, ifaces: readonly InterfaceInf
     data: rec.data,
   };
 }
+
+/** The frame with `edited` as its comments instead of the file's (undefined: the file's; empty: none). */
+export function withComments(input: FrameInput, edited: readonly string[] | undefined): FrameInput {
+  if (edited === undefined) return input;
+  const { comments: _old, ...rest } = input;
+  return edited.length > 0 ? { ...rest, comments: edited } : rest;
+}

@@ -3,7 +3,7 @@
  * (DecoderService in this process): open the file, wait for the first pass,
  * then apply each filter to every indexed packet and report how long it took
  * and how many packets it kept. Run it on a build, not the sources:
- *   node test/filter/bench-filter.mjs DIST_DIR FILE [FILTER...]
+ *   node test/filter/bench-filter.mjs [--no-helper] DIST_DIR FILE [FILTER...]
  * (DIST_DIR: the output of `tsc -p tsconfig.json --outDir DIST_DIR`, kept
  * inside the repository so its imports of node_modules resolve, or anywhere
  * with a node_modules symlink to the repository's in it.)
@@ -12,7 +12,10 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [distDir, file, ...given] = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --no-helper: the worker alone, as before the filter helper (for comparison).
+const noHelper = args.includes('--no-helper');
+const [distDir, file, ...given] = args.filter((a) => a !== '--no-helper');
 if (!distDir || !file) {
   process.stderr.write('usage: node bench-filter.mjs DIST_DIR FILE [FILTER...]\n');
   process.exit(2);
@@ -24,7 +27,7 @@ const FILTERS = given.length > 0 ? given : [
 const dist = (p) => pathToFileURL(join(resolve(distDir), p)).href;
 const { DecoderService } = await import(dist('main/worker/decoder-service.js'));
 
-const service = new DecoderService(() => {});
+const service = new DecoderService(() => {}, noHelper ? { helperMinCandidates: Infinity } : {});
 const t0 = performance.now();
 await service.open(resolve(file), {});
 // The first pass runs in slices between messages; wait for it (bounded: 20 minutes).
@@ -42,7 +45,8 @@ for (const f of FILTERS) {
   const check = await service.applyFilter(f);
   const ms = performance.now() - t;
   const kept = service.counts().displayed;
-  process.stdout.write(JSON.stringify({ filter: f, ok: check.ok, kept, ms: Math.round(ms), rssMb: Math.round(process.memoryUsage().rss / 1e6) }) + '\n');
+  const helper = service.helperProblem ? { helperProblem: service.helperProblem } : {};
+  process.stdout.write(JSON.stringify({ filter: f, ok: check.ok, kept, ms: Math.round(ms), rssMb: Math.round(process.memoryUsage().rss / 1e6), ...helper }) + '\n');
 }
 await service.close();
 service.dispose();

@@ -4,13 +4,14 @@
  * test/filter/expected.json, applied through the DecoderService in this
  * process, must display exactly the frames `tshark -Y` keeps; Find by filter
  * must land on them too; and a filter set before a file is indexed must
- * select the same packets as one applied after.
+ * select the same packets as one applied after. The same filters again with
+ * the filter helper taking part.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/dissect-file.js';
-import { inProcessDecoder, settled, TMP, writeBigCapture, type TestDecoder } from './harness.js';
+import { displayed, inProcessDecoder, settled, TMP, writeBigCapture } from './harness.js';
 
 interface Row { capture: string; filter: string; frames: number[] }
 
@@ -20,13 +21,6 @@ for (const r of rows) {
   let list = byCapture.get(r.capture);
   if (!list) byCapture.set(r.capture, (list = []));
   list.push(r);
-}
-
-async function displayed(d: TestDecoder): Promise<number[]> {
-  const c = await settled(d);
-  const nums: number[] = [];
-  for (let from = 0; from < c.displayed; from += 2000) nums.push(...(await d.rows(from, 2000)).map((r) => r.num));
-  return nums;
 }
 
 for (const [capture, list] of byCapture) {
@@ -65,6 +59,31 @@ for (const [capture, list] of byCapture) {
         }
         expect(found, row.filter).toEqual(row.frames);
       }
+    });
+  });
+}
+
+// The same filters with the filter helper answering the front of every list (a first pass of its own,
+// filter-helper-pass.ts) and the worker the back: tshark's frames still.
+for (const [capture, list] of byCapture) {
+  describe(`worker filter with its helper on ${capture.split('/').pop()}`, () => {
+    const d = inProcessDecoder({ helperMinCandidates: 1, helperHeadStart: true });
+    const service = d.service!;
+    let answered = 0;
+    afterAll(async () => {
+      await d.terminate();
+    });
+
+    it('keeps tshark\'s frames', async () => {
+      await d.open(join(REPO, capture), { follow: false });
+      await settled(d);
+      for (const row of list) {
+        expect(await d.applyFilter(row.filter)).toEqual({ ok: true });
+        expect(await displayed(d), row.filter).toEqual(row.frames);
+        expect(service.helperProblem, row.filter).toBeNull();
+        answered += service.helperAnswered;
+      }
+      expect(answered).toBeGreaterThan(0);
     });
   });
 }

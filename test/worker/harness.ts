@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { DecoderClient } from '../../main/worker/decoder-client.js';
 import type { DecoderApi, DecoderCounts } from '../../main/worker/decoder-api.js';
-import { DecoderService } from '../../main/worker/decoder-service.js';
+import { DecoderService, type DecoderOptions } from '../../main/worker/decoder-service.js';
 import { readCapture } from '../../shared/capture/index.js';
 import { PcapngWriter } from '../../shared/capture/pcapng-writer.js';
 import { REPO } from '../support/dissect-file.js';
@@ -19,13 +19,16 @@ export const TMP = join(REPO, 'test', 'tmp', 'worker');
 
 export interface TestDecoder extends DecoderApi {
   readonly kind: 'in-process' | 'worker';
+  /** The service itself, in process. */
+  readonly service?: DecoderService;
 }
 
-export function inProcessDecoder(): TestDecoder {
+export function inProcessDecoder(options: DecoderOptions = {}): TestDecoder {
   const listeners: ((c: DecoderCounts) => void)[] = [];
-  const s = new DecoderService((c) => { for (const l of listeners) l(c); });
+  const s = new DecoderService((c) => { for (const l of listeners) l(c); }, options);
   return {
     kind: 'in-process',
+    service: s,
     open: async (path, options) => s.open(path, options),
     stopFollowing: async () => s.stopFollowing(),
     close: async () => s.close(),
@@ -80,6 +83,14 @@ export async function settled(d: DecoderApi, what: (c: DecoderCounts) => boolean
   }
   if (c.busy !== null || !what(c)) throw new Error(`the decoder did not settle: ${JSON.stringify(c)}`);
   return c;
+}
+
+/** The numbers of the displayed packets, once nothing is being indexed or filtered. */
+export async function displayed(d: DecoderApi): Promise<number[]> {
+  const c = await settled(d);
+  const nums: number[] = [];
+  for (let from = 0; from < c.displayed; from += 2000) nums.push(...(await d.rows(from, 2000)).map((r) => r.num));
+  return nums;
 }
 
 /**

@@ -1,0 +1,68 @@
+/**
+ * The filter helper's work (filter-helper.ts runs it in its own thread): the
+ * candidates of a display filter taken from the front of the list, answered by
+ * dissecting the file again from its first frame in a single pass, as
+ * `paquet read -Y` does: frames that are not candidates without a tree (their
+ * state is all the candidates need), candidates with the filter's pruned tree.
+ * Used only for filters that keep the same packets on a first pass as on a
+ * revisit (shared/filter/first-pass-fields.ts); the worker revisits the other
+ * end of the list meanwhile (filter-claims.ts).
+ */
+import { compileFilter, dissectShaped, treeShapeFor } from '../../shared/filter/index.js';
+import { Dissection } from '../../shared/dissect/engine.js';
+import { frameInputFrom, withComments } from '../../shared/dissect/frame-input.js';
+import type { Registry } from '../../shared/dissect/registry.js';
+import { openCaptureStream } from '../cli/capture-stream.js';
+import { SharedClaims } from './filter-claims.js';
+import { filterKeeps } from './worker-filter.js';
+
+export interface HelperJob {
+  /** The file the worker reads its packets from (for a gzip file, its inflated copy). */
+  readonly path: string;
+  readonly filter: string;
+  /** The packets to answer, by index, ascending. */
+  readonly candidates: Uint32Array;
+  /** SharedClaims' cells. */
+  readonly cells: Int32Array;
+  /** Shared with the worker: 1 where the candidate at that position passes. */
+  readonly answers: Uint8Array;
+  /** Comments edited in the worker's session, by packet index: they replace the file's. */
+  readonly comments: readonly (readonly [number, readonly string[]])[];
+}
+
+/** Candidates claimed at a time: the worker waits for the helper's last claim at the end, so few. */
+const CLAIM = 256;
+
+/** Answers candidates from the front until none is left or the worker says stop; throws what went wrong. */
+export async function helpFilter(job: HelperJob, registry: Registry): Promise<void> {
+  const compiled = compileFilter(job.filter, registry);
+  if (!compiled.ok) throw new Error(`the filter does not compile here: ${compiled.error.message}`);
+  const filter = compiled.filter;
+  const tree = treeShapeFor([filter]);
+  const claims = new SharedClaims(job.cells);
+  const comments = new Map(job.comments);
+  const { candidates, answers } = job;
+  let claim = claims.takeFront(CLAIM);
+  if (!claim) return;
+  const dissection = new Dissection(registry, { singlePass: true });
+  const capture = await openCaptureStream(job.path);
+  let next = claim.from;
+  for await (const batch of capture.batches()) {
+    for (const rec of batch) {
+      if (claims.stopped) return;
+      const frame = withComments(frameInputFrom(rec, capture.parser.interfaces), comments.get(rec.index));
+      if (rec.index !== candidates[next]) {
+        dissection.dissect(frame, false);
+        continue;
+      }
+      answers[next] = filterKeeps(filter, dissectShaped(dissection, frame, tree)) ? 1 : 0;
+      next++;
+      if (next === claim.to) {
+        claims.markDone(next);
+        claim = claims.takeFront(CLAIM);
+        if (!claim) return;
+      }
+    }
+  }
+  throw new Error(`the capture ends before packet ${candidates[next]! + 1} (it changed on disk?)`);
+}
