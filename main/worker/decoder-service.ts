@@ -81,12 +81,20 @@ const FIRST_BYTES = 1 << 20;
  * thread, then the file read from its first frame) would cost more than it saves.
  */
 const HELPER_MIN_CANDIDATES = 20_000;
+/**
+ * Nor when they are fewer than a fifth of the packets: the helper dissects every packet up to its
+ * candidates, so with sparse ones (DNS in an HTTP capture) it answers few and slows the worker
+ * down more (both threads read the file and collect garbage on two cores) than it saves.
+ */
+const HELPER_MIN_SHARE = 0.2;
 /** Packets the worker takes at a time from the back of a filter's list (see filter-claims.ts). */
 const WORKER_CLAIM = 4096;
 
 export interface DecoderOptions {
   /** Packets to dissect from which a filter is shared with the helper thread (tests lower it; Infinity: never). */
   readonly helperMinCandidates?: number;
+  /** The share of the packets that must be dissected for the helper to take part (tests lower it to 0). */
+  readonly helperMinShare?: number;
   /** Tests: the worker starts on a filter's list once the helper has claimed its first part (or stopped), whatever the timing. */
   readonly helperHeadStart?: boolean;
 }
@@ -418,7 +426,8 @@ export class DecoderService {
     this.helperProblem = null;
     this.helperAnswered = 0;
     const min = this.options.helperMinCandidates ?? HELPER_MIN_CANDIDATES;
-    if (candidates.length < min || cap.isFollowing || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
+    const sparse = candidates.length < run.startCount * (this.options.helperMinShare ?? HELPER_MIN_SHARE);
+    if (candidates.length < min || sparse || cap.isFollowing || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
     const answers = new Uint8Array(new SharedArrayBuffer(candidates.length));
     const finished = this.helper.run({
       path: cap.reader.dataPath,

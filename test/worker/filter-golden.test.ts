@@ -67,7 +67,7 @@ for (const [capture, list] of byCapture) {
 // filter-helper-pass.ts) and the worker the back: tshark's frames still.
 for (const [capture, list] of byCapture) {
   describe(`worker filter with its helper on ${capture.split('/').pop()}`, () => {
-    const d = inProcessDecoder({ helperMinCandidates: 1, helperHeadStart: true });
+    const d = inProcessDecoder({ helperMinCandidates: 1, helperMinShare: 0, helperHeadStart: true });
     const service = d.service!;
     let answered = 0;
     afterAll(async () => {

@@ -125,7 +125,7 @@ const FILTERS = [
 
 describe('filters with and without the helper, over every shared capture', () => {
   const alone = inProcessDecoder({ helperMinCandidates: Infinity });
-  const helped = inProcessDecoder({ helperMinCandidates: 1, helperHeadStart: true });
+  const helped = inProcessDecoder({ helperMinCandidates: 1, helperMinShare: 0, helperHeadStart: true });
   afterAll(async () => {
     await alone.terminate();
     await helped.terminate();
@@ -198,7 +198,7 @@ describe('the helper started by the real worker thread', () => {
 describe('a helper that cannot read the file', () => {
   const dir = join(TMP, 'filter-helper');
   const path = join(dir, 'chat.pcap');
-  const d = inProcessDecoder({ helperMinCandidates: 1, helperHeadStart: true });
+  const d = inProcessDecoder({ helperMinCandidates: 1, helperMinShare: 0, helperHeadStart: true });
   afterAll(async () => {
     await d.terminate();
     rmSync(dir, { recursive: true, force: true });
