@@ -39,6 +39,14 @@ export class BufferedOutput {
     this.buf[this.size++] = 0x0a;
   }
 
+  /** Bytes already encoded (a split read's lines, made in other threads). */
+  bytes(data: Uint8Array): void {
+    if (this.closed) return;
+    this.room(data.length);
+    this.buf.set(data, this.size);
+    this.size += data.length;
+  }
+
   /**
    * Make room for `bytes` more (Buffer.write stops silently at the end of the buffer; a UTF-16
    * unit takes at most 3 bytes in UTF-8). Only output larger than a flush between two flushes grows it.

@@ -4,6 +4,7 @@
  * fields or -T json) as soon as it is dissected, so any file size streams.
  */
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
+import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ParsedRecord } from '../../shared/capture/index.js';
 import type { InterfaceInfo } from '../../shared/capture/types.js';
@@ -23,12 +24,13 @@ import { parseReadArgs, UsageError, type ReadOptions } from './args.js';
 import { CaptureOpenError, damageMessage, openCaptureStream } from './capture-stream.js';
 import { FilterPass } from './filter-pass.js';
 import { BufferedOutput } from './output.js';
+import { readSplit, splitChoice, splittable, type SplitChoice } from './read-split.js';
 import { tcpdumpArgs } from './tcpdump-mode.js';
 import { formatTcpdump, type TcpdumpOptions } from '../../shared/tcpdump/index.js';
 
 export const PROGRAM = 'paquet';
 
-export async function runRead(argv: readonly string[], stdout: Writable, stderr: Writable): Promise<number> {
+export async function runRead(argv: readonly string[], stdout: Writable, stderr: Writable, split: SplitChoice = splitChoice()): Promise<number> {
   const fail = (message: string, code: number): number => {
     stderr.write(`${PROGRAM}: ${message}\n`);
     return code;
@@ -70,6 +72,17 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
   }
 
   const out = new BufferedOutput(stdout);
+  // Frames before this one were printed by a split read that stopped (read-split.ts).
+  let printFrom = 1;
+  const fileBytes = await stat(opts.file).then((s) => s.size, () => 0);
+  if (splittable(opts, tcpdump !== null, fileBytes, split)) {
+    const end = await readSplit(argv, out);
+    if (end.kind === 'done') {
+      await out.end();
+      return end.problem && !out.closed ? fail(damageMessage(opts.file, end.problem), 2) : 0;
+    }
+    printFrom = end.printedUpTo + 1;
+  }
   const printer = new PacketPrinter(opts, out, tcpdump?.options);
   // The display filter is answered from summary facts without a tree where it can, else on the items it names.
   const pass = new FilterPass(registry, filter, printer.treeNeeded(registry), opts.file);
@@ -79,6 +92,11 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
       for (const rec of batch) {
         const ifaces = capture.parser.interfaces;
         const frame = frameInputFrom(rec, ifaces);
+        if (frame.num < printFrom) {
+          pass.dissect(frame);
+          printer.skipped(rec);
+          continue;
+        }
         let d = pass.dissect(frame);
         if (!d) {
           await pass.rewind(frame.num);
@@ -115,8 +133,14 @@ export function timeDigits(iface: InterfaceInfo | undefined): number {
   return digitsForResolution(Number(m[2]), m[1] === '2');
 }
 
+/** Where PacketPrinter writes: stdout's buffer, or a thread's chunk in a split read. */
+export interface TextOutput {
+  write(text: string): void;
+  line(text: string): void;
+}
+
 /** Turns each dissected packet into the output the options ask for. */
-class PacketPrinter {
+export class PacketPrinter {
   /** What is printed reads the tree (a display filter may need it besides: see runRead). */
   readonly needsTree: boolean;
   /** -T fields' tree fields: only these need items (unless a protocol's label is printed). */
@@ -133,7 +157,7 @@ class PacketPrinter {
 
   constructor(
     private readonly opts: ReadOptions,
-    private readonly out: BufferedOutput,
+    private readonly out: TextOutput,
     /** -T tcpdump: tcpdump's text instead of tshark's. */
     private readonly tcpdump?: TcpdumpOptions,
   ) {

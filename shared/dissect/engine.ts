@@ -150,16 +150,7 @@ export class Dissection {
         dNsec = diffNsec(times.nsec(frame.num), times.nsec(frame.num - 1));
       }
     } else {
-      if (frame.num !== this.lastFirstPass + 1) {
-        throw new Error(`frame ${frame.num} given before frame ${this.lastFirstPass + 1}`);
-      }
-      this.lastFirstPass = frame.num;
-      if (frame.num === 1) {
-        this.firstSec = frame.tsSec;
-        this.firstNsec = frame.tsNsec;
-        this.prevSec = frame.tsSec;
-        this.prevNsec = frame.tsNsec;
-      }
+      this.count(frame.num, frame.tsSec, frame.tsNsec);
       dSec = diffSec(frame.tsSec, frame.tsNsec, this.prevSec, this.prevNsec);
       dNsec = diffNsec(frame.tsNsec, this.prevNsec);
       this.times?.push(frame.tsSec, frame.tsNsec);
@@ -189,6 +180,30 @@ export class Dissection {
       frameItem.addGenerated(hfFrame.protocols, tvb, 0, 0, protocols);
     }
     return new DissectedFrame(frame.num, protocols, relSec, relNsec, roots, ctx);
+  }
+
+  /**
+   * The next frame in file order, dissected by another thread (a split read: main/cli/read-split.ts):
+   * counted, and its time kept as the first frame's or the previous one's, so that the frames
+   * this dissection does get have their numbers and times; nothing of it is dissected.
+   */
+  passOver(num: number, tsSec: number, tsNsec: number): void {
+    if (!this.options.singlePass) throw new Error('only a single-pass dissection passes over frames');
+    this.count(num, tsSec, tsNsec);
+    this.prevSec = tsSec;
+    this.prevNsec = tsNsec;
+  }
+
+  /** A first pass takes frames in order, from 1; the first one's time is where relative times start. */
+  private count(num: number, tsSec: number, tsNsec: number): void {
+    if (num !== this.lastFirstPass + 1) throw new Error(`frame ${num} given before frame ${this.lastFirstPass + 1}`);
+    this.lastFirstPass = num;
+    if (num === 1) {
+      this.firstSec = tsSec;
+      this.firstNsec = tsNsec;
+      this.prevSec = tsSec;
+      this.prevNsec = tsNsec;
+    }
   }
 
   /**

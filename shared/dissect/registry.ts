@@ -77,6 +77,11 @@ export class Registry {
     return this.tables[table].get(key);
   }
 
+  /** The keys a table holds (what a dissector is registered for). */
+  keys(table: TableName): number[] {
+    return [...this.tables[table].keys()];
+  }
+
   addHeuristic(list: HeuristicList, dissector: Dissector): void {
     let l = this.heuristics.get(list);
     if (!l) this.heuristics.set(list, (l = []));

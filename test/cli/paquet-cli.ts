@@ -31,9 +31,9 @@ export function buildCli(name: string): void {
 
 export interface RunResult { status: number | null; stdout: string; stderr: string }
 
-export function paquet(args: readonly string[]): Promise<RunResult> {
+export function paquet(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath(), ...args], { cwd: REPO, env: { ...process.env, TZ: 'UTC' } });
+    const child = spawn(process.execPath, [binPath(), ...args], { cwd: REPO, env: { ...process.env, TZ: 'UTC', ...env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

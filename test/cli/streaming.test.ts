@@ -1,7 +1,8 @@
 /**
  * `paquet read` on a large capture: output starts before the file is read
  * through, `-c` stops early, a closed pipe (`| head`) ends the run quietly
- * with status 0, and memory stays bounded by what the engine keeps.
+ * with status 0 (in one thread or split over two), and memory stays bounded
+ * by what the engine keeps.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,23 @@ describe('large captures', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(expected('chat', 'summary.txt'));
   });
+
+  it('prints the same summary in two threads as in one (PAQUET_READ_THREADS), and ends quietly on a closed pipe', async () => {
+    const one = await paquet(['read', BIG], { PAQUET_READ_THREADS: '1' });
+    const two = await paquet(['read', BIG], { PAQUET_READ_THREADS: '2' });
+    expect(one.status).toBe(0);
+    expect(lines(one.stdout).length).toBe(37 * COPIES);
+    expect(two).toEqual(one);
+    const closed = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [binPath(), 'read', BIG], { cwd: REPO, env: { ...process.env, TZ: 'UTC', PAQUET_READ_THREADS: '2' } });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+    expect(closed).toEqual({ status: 0, stderr: '' });
+  }, 60_000);
 
   it('prints every packet of the whole file in order', async () => {
     const r = await paquet(['read', BIG, '-T', 'fields', '-e', '_ws.col.No.', '-e', '_ws.col.Length']);

@@ -1,0 +1,145 @@
+/**
+ * `paquet read` split over two threads (main/cli/read-split.ts): over every
+ * shared capture, the output, messages and exit status are those of one thread,
+ * byte for byte, whether the split runs to the end or stops at a packet that
+ * cannot be split (then one thread goes on from there); the conversation split
+ * sends both directions of a conversation to one thread, conversations in turn,
+ * and knows every ethertype and IP protocol Paquet dissects.
+ */
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import {
+  conversationKey, ConversationParts, ETHERTYPES_KNOWN, IP_PROTOCOLS_KNOWN, UNSPLITTABLE,
+} from '../../main/cli/conversation-split.js';
+import { BufferedOutput } from '../../main/cli/output.js';
+import { runRead } from '../../main/cli/read.js';
+import { readSplit, type SplitChoice } from '../../main/cli/read-split.js';
+import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import { REPO } from '../support/dissect-file.js';
+import { corpusFiles } from '../worker/corpus.js';
+
+const CHAT = join(REPO, '../shared/captures/workerman-chat-7272.pcap');
+
+/** The split read's thread runs the compiled script: dist/ must be current for main/cli. */
+function staleCli(): string | null {
+  for (const name of readdirSync(join(REPO, 'main/cli'))) {
+    if (!name.endsWith('.ts')) continue;
+    const out = join(REPO, 'dist/main/cli', name.replace(/\.ts$/, '.js'));
+    if (!existsSync(out)) return `${out} is missing`;
+    if (statSync(out).mtimeMs < statSync(join(REPO, 'main/cli', name)).mtimeMs) return `${out} is older than its source`;
+  }
+  return null;
+}
+
+class Collect extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    done();
+  }
+  get text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+async function read(argv: string[], split: SplitChoice): Promise<{ status: number; stdout: string; stderr: string }> {
+  const stdout = new Collect();
+  const stderr = new Collect();
+  const status = await runRead(argv, stdout, stderr, split);
+  return { status, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** An Ethernet frame carrying IPv4 with `proto` and the given payload (ports, ICMP type...). */
+function ipv4Frame(src: number[], dst: number[], proto: number, payload: number[], flagsFrag = 0): Uint8Array {
+  const eth = [2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+  const ip = [0x45, 0, 0, 20 + payload.length, 0, 1, flagsFrag >> 8, flagsFrag & 0xff, 64, proto, 0, 0, ...src, ...dst];
+  return Uint8Array.from([...eth, ...ip, ...payload]);
+}
+
+const A = [10, 0, 0, 1];
+const B = [10, 0, 0, 2];
+const port = (p: number): number[] => [p >> 8, p & 0xff];
+
+describe('the conversation split', () => {
+  it('keys both directions of a conversation alike, and different conversations apart', () => {
+    const ab = conversationKey(ipv4Frame(A, B, 6, [...port(40000), ...port(80)]), 1);
+    const ba = conversationKey(ipv4Frame(B, A, 6, [...port(80), ...port(40000)]), 1);
+    const other = conversationKey(ipv4Frame(A, B, 6, [...port(40001), ...port(80)]), 1);
+    const udp = conversationKey(ipv4Frame(A, B, 17, [...port(40000), ...port(80)]), 1);
+    expect(ab).toBeGreaterThan(0);
+    expect(ba).toBe(ab);
+    expect(other).not.toBe(ab);
+    expect(udp).not.toBe(ab);
+    // An echo goes by address pair, either way.
+    expect(conversationKey(ipv4Frame(A, B, 1, [8, 0, 0, 0]), 1)).toBe(conversationKey(ipv4Frame(B, A, 1, [0, 0, 0, 0]), 1));
+  });
+
+  it('will not split fragments, ICMP errors or tunnels; sends cut headers and other link traffic to thread 0', () => {
+    expect(conversationKey(ipv4Frame(A, B, 6, [...port(1), ...port(2)], 0x2000), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(ipv4Frame(A, B, 17, [1, 2, 3, 4], 0x0010), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(ipv4Frame(A, B, 1, [3, 3, 0, 0]), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(ipv4Frame(A, B, 4, []), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(ipv4Frame(A, B, 6, [0, 80]), 1)).toBe(0);
+    expect(conversationKey(ipv4Frame(A, B, 6, [1, 2, 3, 4]).subarray(0, 20), 1)).toBe(0);
+    const arp = Uint8Array.from([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x06, 0, 1]);
+    expect(conversationKey(arp, 1)).toBe(0);
+    // A link type it does not read.
+    expect(conversationKey(new Uint8Array(64), 0)).toBe(UNSPLITTABLE);
+  });
+
+  it('gives new conversations their part in turn, and each packet its conversation\'s', () => {
+    const parts = new ConversationParts(2);
+    const frames = [40000, 40001, 40002, 40003].map((p) => ipv4Frame(A, B, 6, [...port(p), ...port(80)]));
+    expect(frames.map((f) => parts.of(f, 1))).toEqual([0, 1, 0, 1]);
+    expect(parts.of(ipv4Frame(B, A, 6, [...port(80), ...port(40001)]), 1)).toBe(1);
+    expect(parts.of(frames[2]!, 1)).toBe(0);
+  });
+
+  it('knows every ethertype and IP protocol Paquet dissects (any other is shown as data)', () => {
+    const registry = defaultRegistry();
+    expect(registry.keys('ethertype').filter((k) => !ETHERTYPES_KNOWN.has(k))).toEqual([]);
+    expect(registry.keys('ip.proto').filter((k) => !IP_PROTOCOLS_KNOWN.has(k))).toEqual([]);
+  });
+});
+
+describe('a split read', () => {
+  it('reads the chat capture to its end in two threads', async () => {
+    const stale = staleCli();
+    if (stale) throw new Error(`dist/ is not current (${stale}): run \`npx tsc -p tsconfig.json\` first`);
+    const sink = new Collect();
+    const out = new BufferedOutput(sink);
+    expect(await readSplit([CHAT], out)).toEqual({ kind: 'done' });
+    await out.end();
+    expect(sink.text).toBe((await read([CHAT], 'never')).stdout);
+  });
+
+  it('stops at the first packet it cannot split, having printed those before', async () => {
+    const file = join(REPO, '../shared/corpus/http/pcapplusplus/frag_http_req.pcap');
+    const sink = new Collect();
+    const out = new BufferedOutput(sink);
+    const end = await readSplit([file], out);
+    await out.end();
+    expect(end).toMatchObject({ kind: 'stopped', why: expect.stringMatching(/cannot be split/) });
+    const printed = end.kind === 'stopped' ? end.printedUpTo : -1;
+    const whole = (await read([file], 'never')).stdout.split('\n');
+    expect(sink.text).toBe(printed === 0 ? '' : whole.slice(0, printed).join('\n') + '\n');
+  });
+
+  it('prints what one thread prints, for every shared capture', async () => {
+    const stale = staleCli();
+    if (stale) throw new Error(`dist/ is not current (${stale}): run \`npx tsc -p tsconfig.json\` first`);
+    let compared = 0;
+    const files = corpusFiles();
+    for (const [k, file] of files.entries()) {
+      // The Time column's other forms, on a few files each.
+      const argv = k % 5 === 1 ? [file, '-t', 'd'] : k % 5 === 3 ? [file, '-t', 'ad'] : [file];
+      const one = await read(argv, 'never');
+      const two = await read(argv, 'always');
+      expect(two, argv.join(' ')).toEqual(one);
+      compared++;
+    }
+    expect(compared).toBe(files.length);
+  }, 300_000);
+});
