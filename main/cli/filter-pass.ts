@@ -69,6 +69,11 @@ export class FilterPass {
     return d;
   }
 
+  /** The next frame goes to another thread of a split read: counted, not dissected (Dissection.passOver). */
+  passOver(num: number, tsSec: number, tsNsec: number): void {
+    this.dissection.passOver(num, tsSec, tsNsec);
+  }
+
   /** Whether the display filter keeps the packet dissect() last returned. */
   passes(d: Dissected): boolean {
     if (!this.filter) return true;

@@ -9,12 +9,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureWarning } from '../../shared/capture/types.js';
-import { Dissection } from '../../shared/dissect/engine.js';
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
+import { compileFilter } from '../../shared/filter/index.js';
 import { parseReadArgs } from './args.js';
 import { openCaptureStream } from './capture-stream.js';
 import { ConversationParts, UNSPLITTABLE } from './conversation-split.js';
+import { FilterPass } from './filter-pass.js';
 import { PacketPrinter } from './read.js';
 import { ChunkOutput, CHUNK_FRAMES, CHUNKS_AHEAD, CONSUMED, isSplitJob, type SplitMessage } from './read-split.js';
 
@@ -34,10 +35,14 @@ function waitForRoom(seq: number): void {
 
 async function run(): Promise<void> {
   const opts = parseReadArgs(job.argv);
+  const registry = defaultRegistry();
+  const compiled = opts.displayFilter === undefined ? undefined : compileFilter(opts.displayFilter, registry);
+  if (compiled && !compiled.ok) throw new Error(`the filter does not compile: ${compiled.error.message}`);
   const capture = await openCaptureStream(opts.file);
-  const dissection = new Dissection(defaultRegistry(), { singlePass: true });
   const out = new ChunkOutput();
+  // Its preamble (-T fields -E header=y) goes nowhere: the main thread printed it.
   const printer = new PacketPrinter(opts, out);
+  const pass = new FilterPass(registry, compiled?.filter, printer.treeNeeded(registry), opts.file);
   const parts = new ConversationParts(job.parts);
   let seq = 0;
   let frames = 0;
@@ -58,10 +63,18 @@ async function run(): Promise<void> {
       }
       frames = num;
       if (part === job.part) {
+        const frame = frameInputFrom(rec, ifaces);
+        let d = pass.dissect(frame);
+        if (!d) {
+          // As runRead: the filter's facts could not answer; rebuild the state, then use trees.
+          await pass.rewind(num);
+          d = pass.dissect(frame)!;
+        }
         out.frame(num);
-        printer.packet(dissection.dissect(frameInputFrom(rec, ifaces), false), rec, ifaces[rec.interface]);
+        if (pass.passes(d)) printer.packet(d, rec, ifaces[rec.interface]);
+        else printer.skipped(rec);
       } else {
-        dissection.passOver(num, rec.tsSec, rec.tsNsec);
+        pass.passOver(num, rec.tsSec, rec.tsNsec);
         printer.skipped(rec);
       }
       if (frames % CHUNK_FRAMES === 0) post();

@@ -72,6 +72,8 @@ export class ChunkOutput {
   }
 
   write(text: string): void {
+    // Before any frame: the printer's preamble, which the main thread wrote already.
+    if (this.frames.length === 0) return;
     this.room(text.length * 3);
     this.size += this.buf.write(text, this.size);
     this.ends[this.ends.length - 1] = this.size;
@@ -113,13 +115,20 @@ export function splitChoice(env: NodeJS.ProcessEnv = process.env): SplitChoice {
  * Whether the output asked for can be split: one summary line a packet, its Time column from
  * the packet and the file's first and previous frames (not the previous shown one), every packet.
  */
-export function splittable(opts: ReadOptions, tcpdump: boolean, fileBytes: number, choice: SplitChoice): boolean {
+export function splittable(opts: ReadOptions, tcpdump: boolean, fileBytes: number, choice: SplitChoice, filterFields: Iterable<string> = []): boolean {
   if (choice === 'never' || tcpdump) return false;
-  const plain = opts.format === 'text' && !opts.details && !opts.hex && opts.displayFilter === undefined &&
-    opts.count === undefined && opts.timeFormat !== 'dd' && opts.file !== '-';
-  if (!plain) return false;
+  const lines = (opts.format === 'text' && !opts.details && !opts.hex) || opts.format === 'fields';
+  if (!lines || opts.count !== undefined || opts.timeFormat === 'dd' || opts.file === '-') return false;
+  for (const name of [...opts.fields, ...filterFields]) if (WHOLE_FILE_FIELDS.has(name)) return false;
   return choice === 'always' || (fileBytes >= SPLIT_MIN_BYTES && availableParallelism() >= PARTS);
 }
+
+/**
+ * Fields whose value depends on packets of other conversations, which a thread of a split read
+ * does not dissect: stream numbers count conversations in the order they start.
+ * test/cli/read-split.test.ts dissects every shared capture split and not and finds these and no other.
+ */
+export const WHOLE_FILE_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream']);
 
 /** How a split read ended: every frame printed (with the file's damage, if any), or where the caller takes over. */
 export type SplitEnd =

@@ -72,18 +72,19 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
   }
 
   const out = new BufferedOutput(stdout);
+  const printer = new PacketPrinter(opts, out, tcpdump?.options);
   // Frames before this one were printed by a split read that stopped (read-split.ts).
   let printFrom = 1;
   const fileBytes = await stat(opts.file).then((s) => s.size, () => 0);
-  if (splittable(opts, tcpdump !== null, fileBytes, split)) {
+  if (splittable(opts, tcpdump !== null, fileBytes, split, filter?.fields)) {
     const end = await readSplit(argv, out);
     if (end.kind === 'done') {
+      printer.finish();
       await out.end();
       return end.problem && !out.closed ? fail(damageMessage(opts.file, end.problem), 2) : 0;
     }
     printFrom = end.printedUpTo + 1;
   }
-  const printer = new PacketPrinter(opts, out, tcpdump?.options);
   // The display filter is answered from summary facts without a tree where it can, else on the items it names.
   const pass = new FilterPass(registry, filter, printer.treeNeeded(registry), opts.file);
   let read = 0;

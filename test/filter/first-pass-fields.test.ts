@@ -11,26 +11,9 @@ import { openCaptureStream } from '../../main/cli/capture-stream.js';
 import { Dissection } from '../../shared/dissect/engine.js';
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
-import { walk, type TreeNode } from '../../shared/dissect/tree.js';
 import { LATER_FRAME_FIELDS } from '../../shared/filter/first-pass-fields.js';
 import { corpusFiles, indexCapture } from '../worker/corpus.js';
-
-function valueText(v: unknown): string {
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (typeof v === 'bigint') return `${v}n`;
-  return JSON.stringify(v);
-}
-
-/** Each field's values in tree order (hidden items included). */
-function valuesByField(tree: readonly TreeNode[] | null): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const n of walk(tree ?? [])) {
-    let list = out.get(n.def.abbrev);
-    if (!list) out.set(n.def.abbrev, (list = []));
-    list.push(valueText(n.value));
-  }
-  return out;
-}
+import { valuesByField } from '../support/field-values.js';
 
 describe('a first pass and a revisit', () => {
   it('hold the same items but for the fields naming later frames', async () => {
