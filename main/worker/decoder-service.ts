@@ -29,6 +29,7 @@ import { saveCapture } from './save-capture.js';
 import { WorkerFilter } from './worker-filter.js';
 import { SharedClaims } from './filter-claims.js';
 import { FilterHelper } from './filter-helper-client.js';
+import { ALL_LAYERS } from './filter-helper-pass.js';
 import { TcpdumpView } from './tcpdump-view.js';
 import { encodeViewOption, parseViewState, readSavedView } from './saved-view.js';
 
@@ -429,7 +430,13 @@ export class DecoderService {
     const sparse = candidates.length < run.startCount * (this.options.helperMinShare ?? HELPER_MIN_SHARE);
     if (candidates.length < min || sparse || cap.isFollowing || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
     const answers = new Uint8Array(new SharedArrayBuffer(candidates.length));
+    let layers: Uint8Array | null = null;
+    if (run.filter.cutsFirstPass) {
+      layers = new Uint8Array(new SharedArrayBuffer(candidates.length));
+      for (let k = 0; k < candidates.length; k++) layers[k] = Math.min(run.filter.layersFor(candidates[k]!) ?? ALL_LAYERS, ALL_LAYERS);
+    }
     const finished = this.helper.run({
+      layers,
       path: cap.reader.dataPath,
       filter: run.filter.text,
       candidates,

@@ -6,12 +6,16 @@
  * state is all the candidates need), candidates with the filter's pruned tree.
  * Used only for filters that keep the same packets on a first pass as on a
  * revisit (shared/filter/first-pass-fields.ts); the worker revisits the other
- * end of the list meanwhile (filter-claims.ts).
+ * end of the list meanwhile (filter-claims.ts). A filter on frame and IPv4
+ * header fields needs no state from other packets (WorkerFilter.cutsFirstPass):
+ * then only the candidates are dissected, and only up to the layers their fields
+ * are in.
  */
 import { compileFilter, dissectShaped, treeShapeFor } from '../../shared/filter/index.js';
 import { Dissection } from '../../shared/dissect/engine.js';
 import { frameInputFrom, withComments } from '../../shared/dissect/frame-input.js';
 import type { Registry } from '../../shared/dissect/registry.js';
+import { FieldSet } from '../../shared/dissect/tree.js';
 import { openCaptureStream } from '../cli/capture-stream.js';
 import { SharedClaims } from './filter-claims.js';
 import { filterKeeps } from './worker-filter.js';
@@ -28,7 +32,14 @@ export interface HelperJob {
   readonly answers: Uint8Array;
   /** Comments edited in the worker's session, by packet index: they replace the file's. */
   readonly comments: readonly (readonly [number, readonly string[]])[];
+  /**
+   * For a filter whose fields let a first pass leave layers out (WorkerFilter.cutsFirstPass): the
+   * layers each candidate needs (ALL_LAYERS: every one); the other packets are then passed over.
+   */
+  readonly layers: Uint8Array | null;
 }
+
+export const ALL_LAYERS = 255;
 
 /** Candidates claimed at a time: the worker waits for the helper's last claim at the end, so few. */
 const CLAIM = 256;
@@ -44,18 +55,25 @@ export async function helpFilter(job: HelperJob, registry: Registry): Promise<vo
   const { candidates, answers } = job;
   let claim = claims.takeFront(CLAIM);
   if (!claim) return;
-  const dissection = new Dissection(registry, { singlePass: true });
+  const { layers } = job;
+  const cut = layers !== null && tree instanceof FieldSet ? tree : null;
+  const dissection = new Dissection(registry, { singlePass: true, layerLimitOnFirstPass: cut !== null });
   const capture = await openCaptureStream(job.path);
   let next = claim.from;
   for await (const batch of capture.batches()) {
     for (const rec of batch) {
       if (claims.stopped) return;
+      if (rec.index !== candidates[next] && cut) {
+        dissection.passOver(rec.index + 1, rec.tsSec, rec.tsNsec);
+        continue;
+      }
       const frame = withComments(frameInputFrom(rec, capture.parser.interfaces), comments.get(rec.index));
       if (rec.index !== candidates[next]) {
         dissection.dissect(frame, false);
         continue;
       }
-      answers[next] = filterKeeps(filter, dissectShaped(dissection, frame, tree)) ? 1 : 0;
+      const shape = cut && layers![next] !== ALL_LAYERS ? cut.upTo(layers![next]!) : tree;
+      answers[next] = filterKeeps(filter, dissectShaped(dissection, frame, shape)) ? 1 : 0;
       next++;
       if (next === claim.to) {
         claims.markDone(next);

@@ -9,11 +9,14 @@
 import type { CaptureRecord } from '../../shared/capture/types.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
 import { FieldSet, type TreeShape } from '../../shared/dissect/tree.js';
-import { dissectShaped, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
+import { dissectShaped, protocolOf, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
 import { layerCut } from '../../shared/filter/layer-cut.js';
 import type { CaptureIndex } from './capture-index.js';
 import { NO_STACK } from './packet-store.js';
 import { SummaryFilter } from './summary-filter.js';
+
+/** The protocols whose fields let a first pass leave out the layers above them (see cutsFirstPass). */
+const FIRST_PASS_CUT: ReadonlySet<string> = new Set(['frame', 'ip']);
 
 export class WorkerFilter {
   readonly summary: SummaryFilter;
@@ -31,11 +34,30 @@ export class WorkerFilter {
 
   /** The tree indexed packet i is dissected again with: this.tree, or fewer of its layers. */
   private shapeOf(i: number): TreeShape | true {
+    const layers = this.layersFor(i);
+    return layers === undefined || !(this.tree instanceof FieldSet) ? this.tree : this.tree.upTo(layers);
+  }
+
+  /** The layers indexed packet i needs dissected (undefined: all), from the stack the first pass stored. */
+  layersFor(i: number): number | undefined {
     const stack = this.cap.store.stackOf(i);
-    if (!this.layersOf || !(this.tree instanceof FieldSet) || stack === NO_STACK) return this.tree;
+    if (!this.layersOf || stack === NO_STACK) return undefined;
     if (!(stack in this.layers)) this.layers[stack] = this.layersOf(this.cap.store.stacks.values[stack]!);
-    const layers = this.layers[stack];
-    return layers === undefined ? this.tree : this.tree.upTo(layers);
+    return this.layers[stack];
+  }
+
+  /**
+   * Whether a first pass may leave out the layers layersFor() leaves out, and the packets the store
+   * answered: the filter names only fields of the frame and IPv4 headers, whose items depend on no
+   * other packet (not those IPv4 reassembly adds, which depend on the datagram's other fragments).
+   */
+  get cutsFirstPass(): boolean {
+    if (!this.layersOf) return false;
+    for (const name of this.filter.fields) {
+      if (!FIRST_PASS_CUT.has(protocolOf(name, this.cap.registry))) return false;
+      if (name.startsWith('ip.fragment') || name.startsWith('ip.reassembled')) return false;
+    }
+    return true;
   }
 
   get text(): string {

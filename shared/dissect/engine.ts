@@ -79,6 +79,12 @@ export interface DissectionOptions {
    * list of needed frames is kept per frame.
    */
   readonly readFrame?: (num: number) => Uint8Array | undefined;
+  /**
+   * A TreeShape's layerLimit applies on a first pass too: the caller knows no later frame it
+   * reads needs the state the left-out layers would have built (the filter helper, on a filter
+   * naming only frame and IPv4 header fields: main/worker/filter-helper-pass.ts).
+   */
+  readonly layerLimitOnFirstPass?: boolean;
 }
 
 const NO_FRAMES: readonly number[] = Object.freeze([]);
@@ -160,7 +166,9 @@ export class Dissection {
     const access = otherFrames ? { ...this.access, otherFrames } : this.access;
     const ctx = new PacketContext(frame, this.registry, this.session, this.memos, visited, this.times, access);
     // Layers may be left out only on a revisit: the first pass builds the state later frames read.
-    if (visited && typeof withTree === 'object' && withTree.layerLimit !== undefined) ctx.layerLimit = withTree.layerLimit;
+    if ((visited || this.options.layerLimitOnFirstPass) && typeof withTree === 'object' && withTree.layerLimit !== undefined) {
+      ctx.layerLimit = withTree.layerLimit;
+    }
     const relSec = diffSec(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
     const relNsec = diffNsec(frame.tsNsec, this.firstNsec);
     // A TreeShape (a display filter's fields) keeps only some items: see FieldSet in tree.ts.
