@@ -23,6 +23,9 @@ import { packetHexDump } from '../../dist/shared/format/hexdump.js';
 import { packetJson } from '../../dist/shared/format/json-output.js';
 import { createTcpdumpState, formatTcpdump } from '../../dist/shared/tcpdump/index.js';
 import { MessageInflater } from '../../dist/shared/dissect/proto/websocket-inflate.js';
+import { LATER_FRAME_FIELDS } from '../../dist/shared/filter/first-pass-fields.js';
+import { ConversationParts, UNSPLITTABLE } from '../../dist/main/cli/conversation-split.js';
+import { WHOLE_FILE_FIELDS } from '../../dist/main/cli/read-split.js';
 
 const registry = defaultRegistry();
 
@@ -74,11 +77,13 @@ function dissectAll(records, interfaces, features) {
   const tcpdump = { state: createTcpdumpState(), ascii: true };
   const tcpdumpHex = { state: createTcpdumpState(), hex: true, withLinkHeader: true, verbose: 3, websocket: true, link: true, number: true };
   const done = [];
+  const firstPass = [];
   let num = 0;
   for (const rec of records) {
     num++;
     const d = dissection.dissect(frameInputFrom(rec, interfaces, num), true);
     done.push(num);
+    firstPass.push(fieldValues(d));
     if (d.malformed) features.add(`malformed:${d.protocol}`);
     for (const node of walk(d.tree ?? [])) features.add(node.def.abbrev);
     summaryLine(d);
@@ -94,7 +99,56 @@ function dissectAll(records, interfaces, features) {
     const again = done[Math.floor(done.length / 2)];
     dissection.dissect(frameInputFrom(records[again - 1], interfaces, again), true);
   }
-  for (const n of done) checkPrunedRevisit(dissection, frameInputFrom(records[n - 1], interfaces, n));
+  for (const n of done) {
+    const frame = frameInputFrom(records[n - 1], interfaces, n);
+    checkPrunedRevisit(dissection, frame);
+    // The filter helper answers from a first pass: it must hold what a revisit holds, but for later frames' numbers.
+    sameFields(`frame ${n} on a first pass and on a revisit`, firstPass[n - 1], fieldValues(dissection.dissect(frame, true)), LATER_FRAME_FIELDS);
+  }
+  checkSplit(records, interfaces);
+}
+
+/**
+ * A split `paquet read` (main/cli/read-split.ts): two dissections each given one thread's
+ * conversations, passing over the others, must hold what one dissection of every packet holds,
+ * but the stream numbers; up to the first packet the split will not take.
+ */
+function checkSplit(records, interfaces) {
+  const whole = new Dissection(registry, { singlePass: true });
+  const threads = [new Dissection(registry, { singlePass: true }), new Dissection(registry, { singlePass: true })];
+  const parts = new ConversationParts(2);
+  let num = 0;
+  for (const rec of records) {
+    num++;
+    const frame = frameInputFrom(rec, interfaces, num);
+    const part = parts.of(rec.data, frame.linkType);
+    if (part === UNSPLITTABLE) return;
+    const one = fieldValues(whole.dissect(frame, true));
+    const two = fieldValues(threads[part].dissect(frame, true));
+    threads[1 - part].passOver(num, frame.tsSec, frame.tsNsec);
+    sameFields(`frame ${num} dissected whole and split (thread ${part})`, one, two, WHOLE_FILE_FIELDS);
+  }
+}
+
+/** Each field's values in tree order, as text. */
+function fieldValues(d) {
+  const out = new Map();
+  for (const node of walk(d.tree ?? [])) {
+    const v = node.value instanceof Uint8Array ? Buffer.from(node.value).toString('hex') : String(node.value);
+    const list = out.get(node.def.abbrev);
+    if (list) list.push(v);
+    else out.set(node.def.abbrev, [v]);
+  }
+  return out;
+}
+
+function sameFields(what, a, b, except) {
+  for (const name of new Set([...a.keys(), ...b.keys()])) {
+    if (except.has(name)) continue;
+    const x = JSON.stringify(a.get(name) ?? []);
+    const y = JSON.stringify(b.get(name) ?? []);
+    if (x !== y) throw new Error(`${what}: ${name} is ${x.slice(0, 200)} against ${y.slice(0, 200)}`);
+  }
 }
 
 /**
