@@ -64,16 +64,18 @@ export class ChunkOutput {
   private size = 0;
   private frames: number[] = [];
   private ends: number[] = [];
+  private started = false;
 
   /** The text written from now on is frame `num`'s. */
   frame(num: number): void {
+    this.started = true;
     this.frames.push(num);
     this.ends.push(this.size);
   }
 
   write(text: string): void {
-    // Before any frame: the printer's preamble, which the main thread wrote already.
-    if (this.frames.length === 0) return;
+    // Before the first frame: the printer's preamble, which the main thread wrote already.
+    if (!this.started) return;
     this.room(text.length * 3);
     this.size += this.buf.write(text, this.size);
     this.ends[this.ends.length - 1] = this.size;

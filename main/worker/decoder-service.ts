@@ -380,7 +380,8 @@ export class DecoderService {
       else if (helper && !superseded()) {
         const problem = await helper.finished;
         if (superseded()) return check;
-        // What the helper claimed and did not answer (it stopped), the worker answers.
+        // A helper that stopped claims nothing more; what it claimed and did not answer, the worker answers.
+        if (problem !== null) claims.stop();
         const answered = problem === null ? claims.front : claims.done;
         for (let k = 0; k < answered; k++) run.mark(candidates[k]!, helper.answers[k] === 1);
         run.checked += answered;
