@@ -49,13 +49,15 @@ export class WorkerFilter {
   /**
    * Whether a first pass may leave out the layers layersFor() leaves out, and the packets the store
    * answered: the filter names only fields of the frame and IPv4 headers, whose items depend on no
-   * other packet (not those IPv4 reassembly adds, which depend on the datagram's other fragments).
+   * other packet (not those IPv4 reassembly adds, which depend on the datagram's other fragments,
+   * nor frame.protocols, which lists the layers above).
    */
   get cutsFirstPass(): boolean {
     if (!this.layersOf) return false;
     for (const name of this.filter.fields) {
       if (!FIRST_PASS_CUT.has(protocolOf(name, this.cap.registry))) return false;
-      if (name.startsWith('ip.fragment') || name.startsWith('ip.reassembled')) return false;
+      // frame.protocols lists every layer, which the upper layers' state decides (a continuation or a message).
+      if (name === 'frame.protocols' || name.startsWith('ip.fragment') || name.startsWith('ip.reassembled')) return false;
     }
     return true;
   }

@@ -106,6 +106,42 @@ function dissectAll(records, interfaces, features) {
     sameFields(`frame ${n} on a first pass and on a revisit`, firstPass[n - 1], fieldValues(dissection.dissect(frame, true)), LATER_FRAME_FIELDS);
   }
   checkSplit(records, interfaces);
+  checkHelperCut(records, interfaces);
+}
+
+/**
+ * The filter helper on frame and IPv4 header fields (main/worker/filter-helper-pass.ts): a first
+ * pass that passes over the packets without IPv4 and dissects the others only up to their last
+ * IPv4 layer must give those fields the values a whole first pass gives.
+ */
+function checkHelperCut(records, interfaces) {
+  const whole = new Dissection(registry, { singlePass: true });
+  const cut = new Dissection(registry, { singlePass: true, layerLimitOnFirstPass: true });
+  let num = 0;
+  for (const rec of records) {
+    num++;
+    const frame = frameInputFrom(rec, interfaces, num);
+    const full = whole.dissect(frame, true);
+    const names = new Set();
+    for (const node of walk(full.tree ?? [])) {
+      const a = node.def.abbrev;
+      const named = (a.startsWith('ip.') || a.startsWith('frame.')) && a !== 'frame.protocols';
+      if (named && !a.startsWith('ip.fragment') && !a.startsWith('ip.reassembled')) names.add(a);
+    }
+    if (!full.protocols.split(':').includes('ip')) {
+      cut.passOver(num, frame.tsSec, frame.tsNsec);
+      continue;
+    }
+    const layers = layerCut(names, registry)(full.protocols);
+    const shape = layers === undefined ? new FieldSet(names) : new FieldSet(names).upTo(layers);
+    const got = fieldValues(cut.dissect(frame, shape));
+    const want = fieldValues(full);
+    for (const name of names) {
+      const x = JSON.stringify(want.get(name) ?? []);
+      const y = JSON.stringify(got.get(name) ?? []);
+      if (x !== y) throw new Error(`frame ${num}: ${name} on a first pass cut to ${layers ?? 'all'} layers is ${y.slice(0, 200)}, whole ${x.slice(0, 200)}`);
+    }
+  }
 }
 
 /**

@@ -122,6 +122,7 @@ const FILTERS = [
   'dns.response_to', 'dns.time', 'icmp.resp_in', 'icmp.resp_to', 'udp.length > 100', 'tls.handshake.type == 1', 'ipv6.hlim > 1', '_ws.expert',
   'frame.comment', 'ip.src#1 == 127.0.0.1', 'http.response_in', 'http.next_request_in', 'frame.len > 100 && ip.ttl < 128',
   'ip.fragment.count > 1', 'ip.flags.mf == 1 || ip.frag_offset > 0', 'ip.checksum.status == 2', 'frame.number > 3 && ip.id > 100',
+  'frame.len > 80 && frame.protocols contains "http"',
 ];
 
 describe('filters with and without the helper, over every shared capture', () => {
