@@ -694,10 +694,8 @@ function dissectMessage(tvb: Tvb, off: number, end: number, ctx: PacketContext, 
         if (nextRequest !== 0) item.addGenerated(hfHttp.nextRequestIn, tvb, off, 0, nextRequest, labels ? `Next request in frame: ${nextRequest}` : undefined);
         const nextResponse = later ? later.responseFrame(tcp.stream, i + 1) : 0;
         if (nextResponse !== 0) item.addGenerated(hfHttp.nextResponseIn, tvb, off, 0, nextResponse, labels ? `Next response in frame: ${nextResponse}` : undefined);
-        // A request counted before its frame was known (its header block cut in a name: frame 0) still names its URI;
-        // one a revisit knows from a later frame (the capture has the answer first) does not, as on the first pass.
-        const before = streams.hasRequest(tcp.stream, i) && streams.requestFrame(tcp.stream, i) <= ctx.num;
-        const uri = item.wants(hfHttp.responseForUri) && before ? shownUri(streams, tcp.stream, i) : undefined;
+        // A request counted before its frame was known (its header block cut in a name) still names its URI.
+        const uri = item.wants(hfHttp.responseForUri) && streams.hasRequest(tcp.stream, i) ? shownUri(streams, tcp.stream, i) : undefined;
         if (uri) item.addGenerated(hfHttp.responseForUri, tvb, off, 0, uri, labels ? `Request URI: ${labelValue(uri)}` : undefined);
       }
     }
