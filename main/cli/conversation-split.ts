@@ -49,8 +49,6 @@ const IPV6_FRAGMENT = 44;
 const IPV6_DSTOPTS = 60;
 const IPV6_AH = 51;
 
-/** Link types this reads: Ethernet, Linux cooked v1 and v2, raw IP (any version, then v4 only, v6 only). */
-export const LINK_TYPES_KNOWN: ReadonlySet<number> = new Set([1, 113, 276, 101, 12, 14, 228, 229]);
 
 /** Conversations given a part in turn, at most: past this many, a new one's part comes from its hash. */
 const TRACKED = 1 << 20;
@@ -81,7 +79,11 @@ export class ConversationParts {
   }
 }
 
-/** A hash the same for every packet of a conversation (non-negative), or UNSPLITTABLE. */
+/**
+ * A hash the same for every packet of a conversation (non-negative), or UNSPLITTABLE. Link types
+ * read: Ethernet, Linux cooked v1 and v2, raw IP (any version, then v4 only, v6 only); any other
+ * is unsplittable.
+ */
 export function conversationKey(b: Uint8Array, linkType: number): number {
   switch (linkType) {
     case 1: return ethernet(b);
