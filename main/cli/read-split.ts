@@ -12,13 +12,12 @@
  * readSplit() says how far the output went: the caller dissects the file again
  * from the start in one thread, printing from there on.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CaptureWarning } from '../../shared/capture/types.js';
 import type { ReadOptions } from './args.js';
 import type { BufferedOutput } from './output.js';
+import { threadScript } from '../worker/thread-script.js';
 
 /** Frames of the file per chunk: every thread posts a chunk for the same frames. */
 export const CHUNK_FRAMES = 4096;
@@ -137,17 +136,9 @@ export type SplitEnd =
   | { readonly kind: 'done'; readonly problem?: CaptureWarning }
   | { readonly kind: 'stopped'; readonly printedUpTo: number; readonly why: string };
 
-/** The compiled thread script: next to this file when compiled, else (tests run the sources) under dist/. */
-function workerScript(): URL | null {
-  const beside = new URL('./read-split-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const compiled = new URL('../../dist/main/cli/read-split-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(compiled)) ? compiled : null;
-}
-
 /** Run the threads on `argv` (read's arguments) and write their merged lines to `out`. */
 export async function readSplit(argv: readonly string[], out: BufferedOutput): Promise<SplitEnd> {
-  const script = workerScript();
+  const script = threadScript(import.meta.url, 'main/cli', 'read-split-worker.js');
   if (!script) return { kind: 'stopped', printedUpTo: 0, why: 'the split read\'s script is missing' };
   const control = new Int32Array(new SharedArrayBuffer(4));
   const queues: SplitMessage[][] = [];

@@ -13,7 +13,6 @@
  *   `tsc -p tsconfig.json` must have run first: test/run.mjs does it before
  *   vitest; run it by hand before `npx vitest run test/worker`.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type {
@@ -21,6 +20,7 @@ import type {
   WsConversationSummary, WsMessage,
 } from '../../shared/ipc/contract.js';
 import { DecoderError, type DecoderApi, type DecoderCounts, type OpenedCapture } from './decoder-api.js';
+import { threadScript } from './thread-script.js';
 import { isWorkerMessage, type CallMessage, type DecoderMethod, type MethodArgs, type MethodResult, type WorkerMessage } from './protocol.js';
 
 interface Pending {
@@ -30,11 +30,9 @@ interface Pending {
 
 /** The compiled worker script: next to this file when compiled, else (running from sources) under dist/. */
 export function workerScript(): URL {
-  const beside = new URL('./decode-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const compiled = new URL('../../dist/main/worker/decode-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return compiled;
-  throw new DecoderError('internal', `The decoding worker is missing (${fileURLToPath(beside)}): build Paquet first (npm run build).`);
+  const script = threadScript(import.meta.url, 'main/worker', 'decode-worker.js');
+  if (script) return script;
+  throw new DecoderError('internal', `The decoding worker is missing (${fileURLToPath(new URL('./decode-worker.js', import.meta.url))}): build Paquet first (npm run build).`);
 }
 
 export class DecoderClient implements DecoderApi {

@@ -6,10 +6,9 @@
  * with the reason it stopped: the worker then answers the rest itself. A
  * helper that cannot start or that died is not used again.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HelperJob } from './filter-helper-pass.js';
+import { threadScript } from './thread-script.js';
 
 export interface HelperRequest {
   readonly type: 'job';
@@ -37,14 +36,6 @@ function isHelperReply(v: unknown): v is HelperReply {
   return typeof m.id === 'number' && (m.type === 'done' || (m.type === 'failed' && typeof m.message === 'string'));
 }
 
-/** The compiled helper script: next to this file when compiled, else (tests run the sources) under dist/. */
-function helperScript(): URL | null {
-  const beside = new URL('./filter-helper.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const compiled = new URL('../../dist/main/worker/filter-helper.js', import.meta.url);
-  return existsSync(fileURLToPath(compiled)) ? compiled : null;
-}
-
 export class FilterHelper {
   private worker: Worker | null = null;
   /** Why the helper is not used (it could not start, or died); null while it is fine. */
@@ -52,7 +43,7 @@ export class FilterHelper {
   private nextId = 1;
   private readonly pending = new Map<number, (problem: string | null) => void>();
 
-  constructor(private readonly script: URL | string | null = helperScript()) {}
+  constructor(private readonly script: URL | string | null = threadScript(import.meta.url, 'main/worker', 'filter-helper.js')) {}
 
   /** False once the helper cannot be used. */
   get usable(): boolean {
