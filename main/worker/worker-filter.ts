@@ -11,12 +11,21 @@ import type { Dissected } from '../../shared/dissect/engine.js';
 import { FieldSet, type TreeShape } from '../../shared/dissect/tree.js';
 import { dissectShaped, protocolOf, treeShapeFor, type CompiledFilter } from '../../shared/filter/index.js';
 import { layerCut } from '../../shared/filter/layer-cut.js';
+import { hfFrame } from '../../shared/dissect/frame.js';
+import { hfIp, IP_FRAGMENT_FIELDS } from '../../shared/dissect/proto/ipv4.js';
 import type { CaptureIndex } from './capture-index.js';
 import { NO_STACK } from './packet-store.js';
 import { SummaryFilter } from './summary-filter.js';
 
 /** The protocols whose fields let a first pass leave out the layers above them (see cutsFirstPass). */
 const FIRST_PASS_CUT: ReadonlySet<string> = new Set(['frame', 'ip']);
+/**
+ * Fields of those protocols that depend on other packets: IPv4 reassembly's (the datagram's other
+ * fragments), frame.protocols (it lists every layer, which the upper layers' state decides).
+ */
+export const NOT_CUT_FIELDS: ReadonlySet<string> = new Set(
+  [...Object.values(IP_FRAGMENT_FIELDS), hfIp.reassembledIn, hfFrame.protocols].map((def) => def.abbrev),
+);
 
 export class WorkerFilter {
   readonly summary: SummaryFilter;
@@ -48,16 +57,13 @@ export class WorkerFilter {
 
   /**
    * Whether a first pass may leave out the layers layersFor() leaves out, and the packets the store
-   * answered: the filter names only fields of the frame and IPv4 headers, whose items depend on no
-   * other packet (not those IPv4 reassembly adds, which depend on the datagram's other fragments,
-   * nor frame.protocols, which lists the layers above).
+   * answered: the filter names only fields of the frame and IPv4 headers whose items depend on no
+   * other packet (not NOT_CUT_FIELDS).
    */
   get cutsFirstPass(): boolean {
     if (!this.layersOf) return false;
     for (const name of this.filter.fields) {
-      if (!FIRST_PASS_CUT.has(protocolOf(name, this.cap.registry))) return false;
-      // frame.protocols lists every layer, which the upper layers' state decides (a continuation or a message).
-      if (name === 'frame.protocols' || name.startsWith('ip.fragment') || name.startsWith('ip.reassembled')) return false;
+      if (!FIRST_PASS_CUT.has(protocolOf(name, this.cap.registry)) || NOT_CUT_FIELDS.has(name)) return false;
     }
     return true;
   }

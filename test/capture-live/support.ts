@@ -2,7 +2,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { readCapture } from '../../shared/capture/index.js';
 import { findCaptureProgram } from '../../main/capture/locate.js';
 
@@ -90,13 +89,6 @@ export function startTcpdump(iface: string, file: string, filter: string, nano =
   });
 }
 
-/** A Writable that keeps what is written, for the CLI's io. */
-export class Collect extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+export { Collect } from '../support/collect.js';
 
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

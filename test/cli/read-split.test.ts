@@ -6,9 +6,7 @@
  * sends both directions of a conversation to one thread, conversations in turn,
  * and knows every ethertype and IP protocol Paquet dissects.
  */
-import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   conversationKey, ConversationParts, ETHERTYPES_KNOWN, IP_PROTOCOLS_KNOWN, UNSPLITTABLE,
@@ -22,31 +20,12 @@ import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { REPO } from '../support/dissect-file.js';
 import { corpusFiles } from '../worker/corpus.js';
+import { CHAT, staleBuild } from '../worker/harness.js';
+import { Collect } from '../support/collect.js';
 import { valuesByField } from '../support/field-values.js';
 
-const CHAT = join(REPO, '../shared/captures/workerman-chat-7272.pcap');
-
 /** The split read's thread runs the compiled script: dist/ must be current for main/cli. */
-function staleCli(): string | null {
-  for (const name of readdirSync(join(REPO, 'main/cli'))) {
-    if (!name.endsWith('.ts')) continue;
-    const out = join(REPO, 'dist/main/cli', name.replace(/\.ts$/, '.js'));
-    if (!existsSync(out)) return `${out} is missing`;
-    if (statSync(out).mtimeMs < statSync(join(REPO, 'main/cli', name)).mtimeMs) return `${out} is older than its source`;
-  }
-  return null;
-}
-
-class Collect extends Writable {
-  readonly chunks: Buffer[] = [];
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.chunks.push(Buffer.from(chunk));
-    done();
-  }
-  get text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
+const staleCli = (): string | null => staleBuild(['main/cli']);
 
 async function read(argv: string[], split: SplitChoice): Promise<{ status: number; stdout: string; stderr: string }> {
   const stdout = new Collect();

@@ -26,6 +26,7 @@ import { MessageInflater } from '../../dist/shared/dissect/proto/websocket-infla
 import { LATER_FRAME_FIELDS } from '../../dist/shared/filter/first-pass-fields.js';
 import { ConversationParts, UNSPLITTABLE } from '../../dist/main/cli/conversation-split.js';
 import { WHOLE_FILE_FIELDS } from '../../dist/main/cli/read-split.js';
+import { NOT_CUT_FIELDS } from '../../dist/main/worker/worker-filter.js';
 
 const registry = defaultRegistry();
 
@@ -125,8 +126,7 @@ function checkHelperCut(records, interfaces) {
     const names = new Set();
     for (const node of walk(full.tree ?? [])) {
       const a = node.def.abbrev;
-      const named = (a.startsWith('ip.') || a.startsWith('frame.')) && a !== 'frame.protocols';
-      if (named && !a.startsWith('ip.fragment') && !a.startsWith('ip.reassembled')) names.add(a);
+      if ((a.startsWith('ip.') || a.startsWith('frame.')) && !NOT_CUT_FIELDS.has(a)) names.add(a);
     }
     if (!full.protocols.split(':').includes('ip')) {
       cut.passOver(num, frame.tsSec, frame.tsNsec);

@@ -52,10 +52,10 @@ export function inProcessDecoder(options: DecoderOptions = {}): TestDecoder {
   };
 }
 
-/** Compiled files older than their sources would test old code: say so instead. */
-export function staleBuild(): string | null {
+/** Compiled files older than their sources (in `dirs`) would test old code: say so instead. */
+export function staleBuild(dirs: readonly string[] = ['main/worker', 'shared/view']): string | null {
   const pairs: [string, string][] = [];
-  for (const dir of ['main/worker', 'shared/view']) {
+  for (const dir of dirs) {
     for (const name of readdirSync(join(REPO, dir))) {
       if (name.endsWith('.ts')) pairs.push([join(REPO, dir, name), join(REPO, 'dist', dir, name.replace(/\.ts$/, '.js'))]);
     }

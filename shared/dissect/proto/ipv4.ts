@@ -71,7 +71,8 @@ export const hfIp = fields({
   ttlLncb: { abbrev: 'ip.ttl.lncb', name: 'Time To Live', type: 'none' },
 });
 
-const IP_FRAGMENT_FIELDS = {
+/** The items reassembly adds to a fragment or a reassembled datagram (with reassembled_in): they depend on the other fragments. */
+export const IP_FRAGMENT_FIELDS = {
   fragments: hfIp.fragments, fragment: hfIp.fragment, count: hfIp.fragmentCount,
   reassembledLength: hfIp.reassembledLength, reassembledData: hfIp.reassembledData,
   error: hfIp.fragmentError, overlap: hfIp.fragmentOverlap, overlapConflict: hfIp.fragmentOverlapConflict, tooLong: hfIp.fragmentTooLong,
