@@ -432,12 +432,14 @@ export class DecoderService {
     if (candidates.length < min || sparse || cap.isFollowing || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
     const answers = new Uint8Array(new SharedArrayBuffer(candidates.length));
     let layers: Uint8Array | null = null;
-    if (run.filter.cutsFirstPass) {
+    const cut = run.filter.firstPassCut;
+    if (cut === 'candidates') {
       layers = new Uint8Array(new SharedArrayBuffer(candidates.length));
       for (let k = 0; k < candidates.length; k++) layers[k] = Math.min(run.filter.layersFor(candidates[k]!) ?? ALL_LAYERS, ALL_LAYERS);
     }
     const finished = this.helper.run({
       layers,
+      stopAbove: cut === 'above-tcp' ? 'tcp' : null,
       path: cap.reader.dataPath,
       filter: run.filter.text,
       candidates,

@@ -27,7 +27,7 @@ export function isHelperRequest(v: unknown): v is HelperRequest {
   return m.type === 'job' && typeof m.id === 'number' && typeof job === 'object' && job !== null &&
     typeof job.path === 'string' && typeof job.filter === 'string' && job.candidates instanceof Uint32Array &&
     job.cells instanceof Int32Array && job.answers instanceof Uint8Array && Array.isArray(job.comments) &&
-    (job.layers === null || job.layers instanceof Uint8Array);
+    (job.layers === null || job.layers instanceof Uint8Array) && (job.stopAbove === null || typeof job.stopAbove === 'string');
 }
 
 function isHelperReply(v: unknown): v is HelperReply {

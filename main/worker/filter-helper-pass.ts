@@ -7,9 +7,10 @@
  * Used only for filters that keep the same packets on a first pass as on a
  * revisit (shared/filter/first-pass-fields.ts); the worker revisits the other
  * end of the list meanwhile (filter-claims.ts). A filter on frame and IPv4
- * header fields needs no state from other packets (WorkerFilter.cutsFirstPass):
+ * header fields needs no state from other packets (WorkerFilter.firstPassCut):
  * then only the candidates are dissected, and only up to the layers their fields
- * are in.
+ * are in. A filter on TCP's header fields needs TCP's state from every packet,
+ * but nothing the layers above build: then no layer above TCP is dissected.
  */
 import { compileFilter, dissectShaped, treeShapeFor } from '../../shared/filter/index.js';
 import { Dissection } from '../../shared/dissect/engine.js';
@@ -33,10 +34,15 @@ export interface HelperJob {
   /** Comments edited in the worker's session, by packet index: they replace the file's. */
   readonly comments: readonly (readonly [number, readonly string[]])[];
   /**
-   * For a filter whose fields let a first pass leave layers out (WorkerFilter.cutsFirstPass): the
+   * For a filter whose fields let a first pass dissect only the candidates (WorkerFilter.firstPassCut): the
    * layers each candidate needs (ALL_LAYERS: every one); the other packets are then passed over.
    */
   readonly layers: Uint8Array | null;
+  /**
+   * For a filter on the fields of TCP and the layers below it that the layers above do not decide
+   * (WorkerFilter.firstPassCut): the protocol above which no layer is dissected.
+   */
+  readonly stopAbove: string | null;
 }
 
 export const ALL_LAYERS = 255;
@@ -57,7 +63,8 @@ export async function helpFilter(job: HelperJob, registry: Registry): Promise<vo
   if (!claim) return;
   const { layers } = job;
   const cut = layers !== null && tree instanceof FieldSet ? tree : null;
-  const dissection = new Dissection(registry, { singlePass: true, layerLimitOnFirstPass: cut !== null });
+  const stopAbove = job.stopAbove ?? undefined;
+  const dissection = new Dissection(registry, { singlePass: true, layerLimitOnFirstPass: cut !== null, stopAbove });
   const capture = await openCaptureStream(job.path);
   let next = claim.from;
   for await (const batch of capture.batches()) {

@@ -13,12 +13,15 @@ import { dissectShaped, protocolOf, treeShapeFor, type CompiledFilter } from '..
 import { layerCut } from '../../shared/filter/layer-cut.js';
 import { hfFrame } from '../../shared/dissect/frame.js';
 import { hfIp, IP_FRAGMENT_FIELDS } from '../../shared/dissect/proto/ipv4.js';
+import { hfTcpPdu } from '../../shared/dissect/proto/tcp-reassembly.js';
+import { hfTcpReasm } from '../../shared/dissect/proto/tcp-stream.js';
+import type { Registry } from '../../shared/dissect/registry.js';
 import type { CaptureIndex } from './capture-index.js';
 import { NO_STACK } from './packet-store.js';
 import { SummaryFilter } from './summary-filter.js';
 
-/** The protocols whose fields let a first pass leave out the layers above them (see cutsFirstPass). */
-const FIRST_PASS_CUT: ReadonlySet<string> = new Set(['frame', 'ip']);
+/** The protocols whose fields let a first pass dissect only the packets a filter tests (see firstPassCut). */
+const CANDIDATES_ONLY: ReadonlySet<string> = new Set(['frame', 'ip']);
 /**
  * Fields of those protocols that depend on other packets: IPv4 reassembly's (the datagram's other
  * fragments), frame.protocols (it lists every layer, which the upper layers' state decides).
@@ -26,6 +29,36 @@ const FIRST_PASS_CUT: ReadonlySet<string> = new Set(['frame', 'ip']);
 export const NOT_CUT_FIELDS: ReadonlySet<string> = new Set(
   [...Object.values(IP_FRAGMENT_FIELDS), hfIp.reassembledIn, hfFrame.protocols].map((def) => def.abbrev),
 );
+
+/** The protocols whose fields a first pass that dissects no layer above TCP still gives (see firstPassCut). */
+export const UP_TO_TCP: ReadonlySet<string> = new Set(['frame', 'eth', 'sll', 'ip', 'ipv6', 'tcp']);
+/**
+ * Fields of those protocols that the layers above TCP decide: the messages they had TCP
+ * reassemble, the PDUs they found, frame.protocols (test/filter/first-pass-fields.test.ts).
+ */
+export const ADDED_ABOVE_TCP: ReadonlySet<string> = new Set(
+  [...Object.values(hfTcpReasm), ...Object.values(hfTcpPdu), hfFrame.protocols].map((def) => def.abbrev),
+);
+
+/**
+ * How a single pass from the first frame (the filter helper's) may save work for a filter naming
+ * `fields`: `candidates` when they are frame and IPv4 header fields that depend on no other packet
+ * (only the packets the filter tests are dissected, only up to the layers holding those fields);
+ * `above-tcp` when they are fields of TCP and the layers below it that the layers above do not
+ * decide (every packet is dissected, but no layer above TCP); `none` otherwise.
+ */
+export type FirstPassCut = 'candidates' | 'above-tcp' | 'none';
+
+export function firstPassCut(fields: Iterable<string>, registry: Registry): FirstPassCut {
+  let cut: FirstPassCut = 'candidates';
+  for (const name of fields) {
+    const protocol = protocolOf(name, registry);
+    if (CANDIDATES_ONLY.has(protocol) && !NOT_CUT_FIELDS.has(name)) continue;
+    if (!UP_TO_TCP.has(protocol) || ADDED_ABOVE_TCP.has(name)) return 'none';
+    cut = 'above-tcp';
+  }
+  return cut;
+}
 
 export class WorkerFilter {
   readonly summary: SummaryFilter;
@@ -55,17 +88,9 @@ export class WorkerFilter {
     return this.layers[stack];
   }
 
-  /**
-   * Whether a first pass may leave out the layers layersFor() leaves out, and the packets the store
-   * answered: the filter names only fields of the frame and IPv4 headers whose items depend on no
-   * other packet (not NOT_CUT_FIELDS).
-   */
-  get cutsFirstPass(): boolean {
-    if (!this.layersOf) return false;
-    for (const name of this.filter.fields) {
-      if (!FIRST_PASS_CUT.has(protocolOf(name, this.cap.registry)) || NOT_CUT_FIELDS.has(name)) return false;
-    }
-    return true;
+  /** What a first pass may leave out for this filter (see firstPassCut); only for a pruned tree. */
+  get firstPassCut(): FirstPassCut {
+    return this.layersOf ? firstPassCut(this.filter.fields, this.cap.registry) : 'none';
   }
 
   get text(): string {

@@ -85,6 +85,12 @@ export interface DissectionOptions {
    * naming only frame and IPv4 header fields: main/worker/filter-helper-pass.ts).
    */
   readonly layerLimitOnFirstPass?: boolean;
+  /**
+   * No layer above this protocol is dissected, on a first pass too: the caller reads only the
+   * items of the layers up to it that the layers above do not decide (the filter helper, on a
+   * filter naming TCP's header fields: main/worker/worker-filter.ts, firstPassCut).
+   */
+  readonly stopAbove?: string | undefined;
 }
 
 const NO_FRAMES: readonly number[] = Object.freeze([]);
@@ -169,6 +175,7 @@ export class Dissection {
     if ((visited || this.options.layerLimitOnFirstPass) && typeof withTree === 'object' && withTree.layerLimit !== undefined) {
       ctx.layerLimit = withTree.layerLimit;
     }
+    if (this.options.stopAbove !== undefined) ctx.stopAbove = this.options.stopAbove;
     const relSec = diffSec(frame.tsSec, frame.tsNsec, this.firstSec, this.firstNsec);
     const relNsec = diffNsec(frame.tsNsec, this.firstNsec);
     // A TreeShape (a display filter's fields) keeps only some items: see FieldSet in tree.ts.

@@ -99,6 +99,8 @@ export class PacketContext {
   readonly protocols: string[] = [];
   /** ctx.call() calls no dissector once `protocols` is this long (a revisit for a reader of the first layers only). */
   layerLimit = Infinity;
+  /** Entering a layer of this protocol sets layerLimit to it (a first pass for TCP's own fields only). */
+  stopAbove: string | null = null;
   readonly sources: DataSource[];
   readonly frameTvb: Tvb;
 
@@ -282,8 +284,14 @@ export class PacketContext {
    */
   enter(proto: ProtocolDef, tree: Tree, tvb: Tvb, offset: number, length: number, text?: string): Tree {
     this.protocols.push(proto.name);
+    if (proto.name === this.stopAbove) this.layerLimit = Math.min(this.layerLimit, this.protocols.length);
     this.cols.protocol = proto.short;
     return tree.add(proto.def, tvb, offset, length, null, text ?? proto.label);
+  }
+
+  /** Whether call() from the layer now running calls no dissector (layerLimit, stopAbove). */
+  get callsNothing(): boolean {
+    return this.protocols.length >= this.layerLimit;
   }
 
   /**
@@ -293,7 +301,7 @@ export class PacketContext {
    */
   call(dissector: Dissector, tvb: Tvb, offset: number, end: number, tree: Tree, data?: unknown): number {
     const depth = this.protocols.length;
-    // Left out of this revisit (TreeShape.layerLimit): taken as dissected, so no other dissector is tried.
+    // Left out (TreeShape.layerLimit, stopAbove): taken as dissected, so no other dissector is tried.
     if (depth >= this.layerLimit) return end - offset;
     try {
       const used = dissector(tvb, offset, end, this, tree, data);

@@ -14,12 +14,10 @@ import {
 import { BufferedOutput } from '../../main/cli/output.js';
 import { runRead } from '../../main/cli/read.js';
 import { readSplit, WHOLE_FILE_FIELDS, type SplitChoice } from '../../main/cli/read-split.js';
-import { openCaptureStream } from '../../main/cli/capture-stream.js';
 import { Dissection } from '../../shared/dissect/engine.js';
-import { frameInputFrom } from '../../shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
 import { REPO } from '../support/dissect-file.js';
-import { corpusFiles } from '../worker/corpus.js';
+import { corpusFiles, eachCorpusFrame } from '../worker/corpus.js';
 import { CHAT, staleBuild } from '../worker/harness.js';
 import { Collect } from '../support/collect.js';
 import { valuesByField } from '../support/field-values.js';
@@ -114,35 +112,22 @@ describe('a split read', () => {
     // The threads' dissections side by side in this process, each packet's full tree compared field by field.
     const differing = new Set<string>();
     let packets = 0;
-    for (const file of corpusFiles()) {
-      let stream;
-      try {
-        stream = await openCaptureStream(file);
-      } catch {
-        continue; // unreadable on purpose
-      }
+    await eachCorpusFrame(() => {
       const whole = new Dissection(defaultRegistry(), { singlePass: true });
       const threads = [0, 1].map(() => new Dissection(defaultRegistry(), { singlePass: true }));
       const parts = new ConversationParts(2);
-      try {
-        reading: for await (const batch of stream.batches()) {
-          for (const rec of batch) {
-            const frame = frameInputFrom(rec, stream.parser.interfaces);
-            const part = parts.of(rec.data, frame.linkType);
-            if (part === UNSPLITTABLE) break reading;
-            const one = valuesByField(whole.dissect(frame, true).tree);
-            const two = valuesByField(threads[part]!.dissect(frame, true).tree);
-            threads[1 - part]!.passOver(frame.num, frame.tsSec, frame.tsNsec);
-            for (const name of new Set([...one.keys(), ...two.keys()])) {
-              if (JSON.stringify(one.get(name)) !== JSON.stringify(two.get(name))) differing.add(name);
-            }
-            packets++;
-          }
+      return (frame) => {
+        const part = parts.of(frame.data, frame.linkType);
+        if (part === UNSPLITTABLE) return false;
+        const one = valuesByField(whole.dissect(frame, true).tree);
+        const two = valuesByField(threads[part]!.dissect(frame, true).tree);
+        threads[1 - part]!.passOver(frame.num, frame.tsSec, frame.tsNsec);
+        for (const name of new Set([...one.keys(), ...two.keys()])) {
+          if (JSON.stringify(one.get(name)) !== JSON.stringify(two.get(name))) differing.add(name);
         }
-      } catch {
-        // a damaged file: compared up to the damage
-      }
-    }
+        packets++;
+      };
+    });
     expect([...differing].sort()).toEqual([...WHOLE_FILE_FIELDS].sort());
     expect(packets).toBeGreaterThan(5000);
   }, 300_000);

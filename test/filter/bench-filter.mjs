@@ -45,7 +45,7 @@ for (const f of FILTERS) {
   const check = await service.applyFilter(f);
   const ms = performance.now() - t;
   const kept = service.counts().displayed;
-  const helper = service.helperProblem ? { helperProblem: service.helperProblem } : {};
+  const helper = { helperAnswered: service.helperAnswered, ...(service.helperProblem ? { helperProblem: service.helperProblem } : {}) };
   process.stdout.write(JSON.stringify({ filter: f, ok: check.ok, kept, ms: Math.round(ms), rssMb: Math.round(process.memoryUsage().rss / 1e6), ...helper }) + '\n');
 }
 await service.close();

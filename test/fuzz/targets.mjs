@@ -15,7 +15,7 @@ import { Dissection } from '../../dist/shared/dissect/engine.js';
 import { frameInputFrom } from '../../dist/shared/dissect/frame-input.js';
 import { defaultRegistry } from '../../dist/shared/dissect/protocols.js';
 import { FieldSet, walk } from '../../dist/shared/dissect/tree.js';
-import { compileFilter } from '../../dist/shared/filter/index.js';
+import { compileFilter, protocolOf } from '../../dist/shared/filter/index.js';
 import { layerCut } from '../../dist/shared/filter/layer-cut.js';
 import { treeLines } from '../../dist/shared/format/tree-text.js';
 import { summaryLine } from '../../dist/shared/format/summary.js';
@@ -26,7 +26,7 @@ import { MessageInflater } from '../../dist/shared/dissect/proto/websocket-infla
 import { LATER_FRAME_FIELDS } from '../../dist/shared/filter/first-pass-fields.js';
 import { ConversationParts, UNSPLITTABLE } from '../../dist/main/cli/conversation-split.js';
 import { WHOLE_FILE_FIELDS } from '../../dist/main/cli/read-split.js';
-import { NOT_CUT_FIELDS } from '../../dist/main/worker/worker-filter.js';
+import { ADDED_ABOVE_TCP, NOT_CUT_FIELDS, UP_TO_TCP } from '../../dist/main/worker/worker-filter.js';
 
 const registry = defaultRegistry();
 
@@ -108,6 +108,7 @@ function dissectAll(records, interfaces, features) {
   }
   checkSplit(records, interfaces);
   checkHelperCut(records, interfaces);
+  checkHelperStopAboveTcp(records, interfaces);
 }
 
 /**
@@ -140,6 +141,33 @@ function checkHelperCut(records, interfaces) {
       const x = JSON.stringify(want.get(name) ?? []);
       const y = JSON.stringify(got.get(name) ?? []);
       if (x !== y) throw new Error(`frame ${num}: ${name} on a first pass cut to ${layers ?? 'all'} layers is ${y.slice(0, 200)}, whole ${x.slice(0, 200)}`);
+    }
+  }
+}
+
+/**
+ * The filter helper on TCP's header fields: a first pass that dissects no layer above TCP must
+ * give TCP and the layers below it the items a whole first pass gives, but ADDED_ABOVE_TCP.
+ */
+function checkHelperStopAboveTcp(records, interfaces) {
+  const whole = new Dissection(registry, { singlePass: true });
+  const cut = new Dissection(registry, { singlePass: true, stopAbove: 'tcp' });
+  const below = new Map();
+  const upToTcp = (name) => {
+    if (!below.has(name)) below.set(name, UP_TO_TCP.has(protocolOf(name, registry)) && !ADDED_ABOVE_TCP.has(name));
+    return below.get(name);
+  };
+  let num = 0;
+  for (const rec of records) {
+    num++;
+    const frame = frameInputFrom(rec, interfaces, num);
+    const want = fieldValues(whole.dissect(frame, true));
+    const got = fieldValues(cut.dissect(frame, true));
+    for (const name of new Set([...want.keys(), ...got.keys()])) {
+      if (!upToTcp(name)) continue;
+      const x = JSON.stringify(want.get(name) ?? []);
+      const y = JSON.stringify(got.get(name) ?? []);
+      if (x !== y) throw new Error(`frame ${num}: ${name} on a first pass stopped above TCP is ${y.slice(0, 200)}, whole ${x.slice(0, 200)}`);
     }
   }
 }

@@ -7,6 +7,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { openCaptureFile } from '../../main/capture-file/index.js';
+import { openCaptureStream } from '../../main/cli/capture-stream.js';
+import { frameInputFrom, type FrameInput } from '../../shared/dissect/frame-input.js';
 import { CaptureIndex, type IndexHooks } from '../../main/worker/capture-index.js';
 import type { Dissected } from '../../shared/dissect/engine.js';
 import { defaultRegistry } from '../../shared/dissect/protocols.js';
@@ -60,4 +62,28 @@ export async function indexCapture(path: string, registry: Registry = defaultReg
   const full: Dissected[] = [];
   for (let i = 0; i < cap.indexed; i++) full.push(await cap.dissect(i, true));
   return { name: relative(REPO, path), cap, full };
+}
+
+/**
+ * Every packet of every readable shared capture, in file order, as a single pass (`paquet read`)
+ * reads it; a damaged file up to the damage. `start(file)` is called for each file and gives the
+ * function each of its frames goes to, which returns false to leave the file there.
+ */
+export async function eachCorpusFrame(start: (file: string) => (frame: FrameInput) => boolean | void): Promise<void> {
+  for (const file of corpusFiles()) {
+    let stream;
+    try {
+      stream = await openCaptureStream(file);
+    } catch {
+      continue; // unreadable on purpose (the corpus holds a few)
+    }
+    const visit = start(file);
+    try {
+      reading: for await (const batch of stream.batches()) {
+        for (const rec of batch) if (visit(frameInputFrom(rec, stream.parser.interfaces)) === false) break reading;
+      }
+    } catch {
+      // a damaged file: its packets up to the damage
+    }
+  }
 }

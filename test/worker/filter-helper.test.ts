@@ -71,7 +71,7 @@ describe('the filter helper alone', () => {
       const claims = SharedClaims.create(2);
       const problem = await helper.run({
         path: join(TMP, 'no-such-file.pcap'), filter: 'tcp', candidates: new Uint32Array([0, 1]),
-        cells: claims.cells, answers: new Uint8Array(new SharedArrayBuffer(2)), comments: [], layers: null,
+        cells: claims.cells, answers: new Uint8Array(new SharedArrayBuffer(2)), comments: [], layers: null, stopAbove: null,
       });
       expect(problem).toMatch(/no-such-file\.pcap/);
       expect(claims.done).toBe(0);
@@ -92,7 +92,7 @@ describe('the filter helper alone', () => {
       const claims = SharedClaims.create(3);
       const answers = new Uint8Array(new SharedArrayBuffer(3));
       const problem = await helper.run({
-        path: CHAT, filter: 'tcp.flags.ack == 1', candidates: new Uint32Array([0, 1, 2]), cells: claims.cells, answers, comments: [], layers: null,
+        path: CHAT, filter: 'tcp.flags.ack == 1', candidates: new Uint32Array([0, 1, 2]), cells: claims.cells, answers, comments: [], layers: null, stopAbove: null,
       });
       expect(problem).toBeNull();
       expect(claims.done).toBe(3);
@@ -107,7 +107,7 @@ describe('the filter helper alone', () => {
     const claims = SharedClaims.create(1);
     const problem = await helper.run({
       path: CHAT, filter: 'tcp', candidates: new Uint32Array([0]), cells: claims.cells,
-      answers: new Uint8Array(new SharedArrayBuffer(1)), comments: [], layers: null,
+      answers: new Uint8Array(new SharedArrayBuffer(1)), comments: [], layers: null, stopAbove: null,
     });
     expect(problem).toMatch(/script is missing/);
     expect(helper.usable).toBe(false);
@@ -122,7 +122,8 @@ const FILTERS = [
   'dns.response_to', 'dns.time', 'icmp.resp_in', 'icmp.resp_to', 'udp.length > 100', 'tls.handshake.type == 1', 'ipv6.hlim > 1', '_ws.expert',
   'frame.comment', 'ip.src#1 == 127.0.0.1', 'http.response_in', 'http.next_request_in', 'frame.len > 100 && ip.ttl < 128',
   'ip.fragment.count > 1', 'ip.flags.mf == 1 || ip.frag_offset > 0', 'ip.checksum.status == 2', 'frame.number > 3 && ip.id > 100',
-  'frame.len > 80 && frame.protocols contains "http"',
+  'frame.len > 80 && frame.protocols contains "http"', 'tcp.stream == 1 && ipv6.hlim > 1', 'tcp.len > 0 && ip.fragment.count > 1',
+  'tcp.analysis.retransmission || tcp.time_delta > 0.1',
 ];
 
 describe('filters with and without the helper, over every shared capture', () => {

@@ -344,6 +344,8 @@ function neededFor(have: number, more: number): number {
   return have + Math.max(1, more);
 }
 
+const EMPTY = new Uint8Array(0);
+
 interface RunResult {
   request: DesegmentRequest | undefined;
   protoLen: number;
@@ -353,9 +355,13 @@ interface RunResult {
 function runReassembled(
   ctx: PacketContext, tvb: Tvb, step: Extract<Step, { kind: 'reasm' }>, parent: Tree, tcpTree: Tree, meta: SegmentMeta, key: string,
 ): RunResult {
-  const bytes = step.bytes ?? rebuild(ctx, step.parts);
+  // A revisit for the layers up to TCP only (a filter on TCP's header fields): the message's bytes
+  // would be read back from its other frames for nothing.
+  const unread = ctx.callsNothing && !parent.wantsAny(hfTcpReasm);
+  const bytes = unread ? EMPTY : step.bytes ?? rebuild(ctx, step.parts);
   const len = bytes.length;
   if (step.chunkLength > 0) addKept(tvb, tcpTree, { off: step.chunkOffset, len: step.chunkLength });
+  if (unread) return { request: undefined, protoLen: ctx.protocols.length };
   const sourceCount = ctx.sources.length;
   const rtvb = ctx.addSource('Reassembled TCP', bytes, step.parts);
   // The application's items go to a holding node first: if it asks for still more, nothing of
