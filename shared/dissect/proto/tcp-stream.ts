@@ -210,6 +210,13 @@ export function deliverPayload(
     return out;
   }
   const start = off + meta.overlap;
+  if (start >= end && meta.overlap > 0) {
+    // New bytes past the overlap, but the capture cut them all off: what was kept is resent data only.
+    const step: Step = { kind: 'resent', off, len: end - off };
+    steps?.push(step);
+    addResent(tvb, tcpTree, step);
+    return out;
+  }
   const startSeq = (meta.relSeq + meta.overlap) >>> 0;
   if (flow.next !== undefined && startSeq !== flow.next) {
     // A gap: a PDU it falls inside can no longer complete (tshark still files the later bytes under it).
