@@ -226,7 +226,7 @@ function goalsSection(caps) {
     const perPacket = m.summaryPass?.extra ? Math.round((m.summaryPass.extra.rssAfterIndexKb * 1024) / c.packets) : undefined;
     out.push(`- ${c.name}: summary of every packet, paquet/tcpdump = ${ratio(m.read, m.tcpdump)} (goal ≤ 1.0); `
       + `tshark/paquet = ${m.read.ok && m.tshark?.ok ? (m.tshark.seconds / m.read.seconds).toFixed(2) : '—'} (goal ≥ 4); `
-      + `process RSS after indexing ≈ ${perPacket ?? '—'} bytes a packet (goal ≤ 100 held by the index; RSS includes the Node runtime).`);
+      + `process RSS after indexing and a full collection ≈ ${perPacket ?? '—'} bytes a packet (goal ≤ 100 held by the index; RSS includes the Node runtime).`);
   }
   out.push('');
   return out.join('\n');

@@ -351,8 +351,6 @@ function neededFor(have: number, more: number): number {
   return have + Math.max(1, more);
 }
 
-const EMPTY = new Uint8Array(0);
-
 interface RunResult {
   request: DesegmentRequest | undefined;
   protoLen: number;
@@ -365,7 +363,7 @@ function runReassembled(
   // A revisit for the layers up to TCP only (a filter on TCP's header fields): the message's bytes
   // would be read back from its other frames for nothing.
   const unread = ctx.callsNothing && !parent.wantsAny(hfTcpReasm);
-  const bytes = unread ? EMPTY : step.bytes ?? rebuild(ctx, step.parts);
+  const bytes = unread ? NO_BYTES : step.bytes ?? rebuild(ctx, step.parts);
   const len = bytes.length;
   if (step.chunkLength > 0) addKept(tvb, tcpTree, { off: step.chunkOffset, len: step.chunkLength });
   if (unread) return { request: undefined, protoLen: ctx.protocols.length };
