@@ -48,6 +48,9 @@ export const hfWs = fields({
   severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'uint32', base: 'none', strings: SEVERITY_NAMES },
   group: { abbrev: '_ws.expert.group', name: 'Group', type: 'uint32', base: 'none', strings: GROUP_NAMES },
   malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: 'protocol' },
+  // The expert fields of a layer that threw: tshark's -V shows them under the expert item.
+  malformedExpert: { abbrev: '_ws.malformed.expert', name: 'Malformed Packet (Exception occurred)', type: 'none' },
+  dissectorBug: { abbrev: '_ws.malformed.dissector_bug', name: 'Dissector bug', type: 'none' },
   shortData: { abbrev: '_ws.short', name: 'Short Frame', type: 'protocol' },
   strayCharacters: { abbrev: '_ws.string.trailing_stray_characters', name: 'Trailing stray characters', type: 'none' },
   text: { abbrev: 'text', name: 'Text item', type: 'none' },
@@ -79,5 +82,6 @@ export function addExpert(
   item.addHidden(hfWs.message, tvb, offset, length, label);
   item.addGenerated(hfWs.severity, tvb, offset, length, severity);
   item.addGenerated(hfWs.group, tvb, offset, length, group);
-  if (group === GROUPS.Malformed) item.addHidden(hfWs.malformed, tvb, offset, length, null);
+  // Beside the expert item, as Wireshark adds it (tshark -T json shows it after the "_ws.expert" object).
+  if (group === GROUPS.Malformed) tree.addHidden(hfWs.malformed, tvb, offset, length, null);
 }

@@ -351,7 +351,7 @@ export class PacketContext {
     const bug = !(err instanceof BoundsError || err instanceof MalformedError);
     const item = tree.addGenerated(hfWs.malformed, tvb, offset, 0, null, `Malformed Packet: ${shortName}`);
     const message = bug ? `Malformed Packet (Dissector bug: ${String((err as Error)?.message ?? err)})` : 'Malformed Packet (Exception occurred)';
-    addExpert(item, tvb, offset, 0, Severity.Error, GROUPS.Malformed, message);
+    addExpert(item, tvb, offset, 0, Severity.Error, GROUPS.Malformed, message, bug ? hfWs.dissectorBug : hfWs.malformedExpert);
     this.cols.appendInfo('[Malformed Packet]');
   }
 }

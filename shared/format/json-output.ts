@@ -103,7 +103,8 @@ function writeMembers(nodes: readonly TreeNode[], level: number, out: string[], 
     const children = node.children && node.children.length > 0 ? node.children : null;
     if (value !== null) members.push([key, value]);
     if (children) members.push([value !== null ? key + '_tree' : key, children]);
-    if (value === null && !children) members.push([key, '']);
+    // A protocol item without a subtree (the hidden `_ws.malformed` an expert adds): tshark writes its name.
+    if (value === null && !children) members.push([key, node.def.type === 'protocol' ? node.def.name : '']);
   }
   const pad = '  '.repeat(level);
   members.forEach(([key, value], i) => {

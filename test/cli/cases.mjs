@@ -39,6 +39,8 @@ export const CAPTURES = [
   { slug: 'nanosecs', path: '../shared/corpus/pcap-format/pcapplusplus/nanosecs.pcap', fieldSet: 'link' },
   { slug: 'null-dns-svcb', path: '../shared/corpus/linktypes/null/zeek-dns-svcb.pcap', fieldSet: 'ip' },
   { slug: 'arp-vlan', path: '../shared/corpus/arp/pcapplusplus/ArpRequestWithVlan.pcap', fieldSet: 'link' },
+  // Short TCP headers: the malformed expert's own item (_ws.malformed.expert) in every output.
+  { slug: 'malformed-tcp', path: '../shared/corpus/ip-tcp/pcapplusplus/tcp-malformed.pcap', fieldSet: 'ip' },
   { slug: 'empty', path: '../shared/corpus/pcap-format/arkime/empty.pcap', fieldSet: 'ip' },
   { slug: 'long-info', path: 'test/tmp/dns-450-answers.pcap', fieldSet: 'ip' },
   { slug: 'long-labels', path: 'test/tmp/http-long-labels.pcap', fieldSet: 'http' },

@@ -157,6 +157,16 @@ describe('hostile names stay bounded', () => {
     expect(() => readDnsName(tvbOf([0x80, 0]), 0, 0)).toThrow();
   });
 
+  // Crafted queries read by tshark 4.0 (2026-11-26): an unknown extended label as a name's only byte is
+  // "[Malformed Packet]" (type 0x7f and 0x42 alike, first or second question); after a label it is shown.
+  it('rejects a name that is one unknown extended label byte, as tshark does, and shows one after a label', () => {
+    expect(() => readDnsName(tvbOf([0x7f, 0, 1, 0, 1]), 0, 0)).toThrow();
+    expect(() => readDnsName(tvbOf([0x42, 0, 1, 0, 1]), 0, 0)).toThrow();
+    expect(readDnsName(tvbOf([3, 0x61, 0x62, 0x63, 0x7f, 0, 1, 0, 1]), 0, 0)).toMatchObject({ name: '<Unknown extended label>', used: 5 });
+    const { ctx } = run([...header(1, 0, 2, 0), 3, 0x61, 0x62, 0x63, 0, 0, 1, 0, 1, 0x7f, 0, 1, 0, 1]);
+    expect(ctx.cols.info).toBe('Standard query 0x0001 A abc[Malformed Packet]');
+  });
+
   it('escapes control characters in labels', () => {
     expect(readDnsName(tvbOf([3, 0x61, 0x0a, 0x62, 0]), 0, 0).name).toBe('a\\nb');
   });

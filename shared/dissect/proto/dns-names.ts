@@ -10,6 +10,7 @@ import { MalformedError, u8, type Tvb } from '../tvb.js';
 const MAX_NAME = 255;
 /** Shortest encoding that may stand for the root: one zero byte, or a two-byte pointer. */
 const MIN_NAME_BYTES = 2;
+const UNKNOWN_LABEL = '<Unknown extended label>';
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export interface DnsName {
@@ -40,7 +41,7 @@ export function readDnsName(tvb: Tvb, offset: number, msgStart: number, cache?: 
       const o = walkOutcome(tvb, offset, msgStart, cache);
       if (o.kind === 'cycle' || o.kind === 'self' || pointers + o.hops > MAX_NAME) special = '<Name contains a pointer that loops>';
       else if (o.kind === 'throw') throw o.error;
-      else if (o.kind === 'unknown') { special = '<Unknown extended label>'; used = o.at - start; }
+      else if (o.kind === 'unknown') { special = UNKNOWN_LABEL; used = o.at - start; }
       break;
     }
     const len = u8(tvb, offset++);
@@ -62,7 +63,7 @@ export function readDnsName(tvb: Tvb, offset: number, msgStart: number, cache?: 
       offset += len;
     } else if (kind === 0x40) {
       if ((len & 0x3f) !== 0x01) {
-        special = '<Unknown extended label>';
+        special = UNKNOWN_LABEL;
         used = offset - start;
         break;
       }
@@ -103,7 +104,10 @@ export function readDnsName(tvb: Tvb, offset: number, msgStart: number, cache?: 
   const length = special !== undefined || room <= 0 ? name.length : out.length;
 
   if (name === '' && used <= MIN_NAME_BYTES) return { name: '<Root>', length: 0, used };
-  if (used < 1 || (used > MIN_NAME_BYTES && length === 0)) throw new MalformedError('DNS name is empty');
+  // tshark 4.0 stops at a name that is one unknown extended label byte, as at an empty one (checked with crafted queries).
+  if (used < 1 || (used > MIN_NAME_BYTES && length === 0) || (special === UNKNOWN_LABEL && used < MIN_NAME_BYTES)) {
+    throw new MalformedError('DNS name is empty');
+  }
   return { name: formatText(name), length, used };
 }
 
