@@ -21,6 +21,8 @@ export class CaptureOpenError extends Error {
 
 export interface CaptureStream {
   readonly parser: CaptureParser;
+  /** The file's size in bytes when opened (0 for what is not a regular file, such as a pipe). */
+  readonly fileBytes: number;
   /** Batches of records, in file order, as the chunks arrive. */
   batches(): AsyncGenerator<ParsedRecord[]>;
   /** Damage found while reading (after batches() is exhausted): the first warning, if any. */
@@ -29,9 +31,11 @@ export interface CaptureStream {
 
 /** Open `path` for streaming; fails like tshark for a missing file, a folder or an unreadable one. */
 export async function openCaptureStream(path: string): Promise<CaptureStream> {
+  let fileBytes = 0;
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw new CaptureOpenError(`"${path}" is a directory (folder), not a file.`, 2);
+    if (st.isFile()) fileBytes = st.size;
   } catch (e) {
     if (e instanceof CaptureOpenError) throw e;
     throw openFailure(path, e);
@@ -89,6 +93,7 @@ export async function openCaptureStream(path: string): Promise<CaptureStream> {
 
   return {
     parser,
+    fileBytes,
     batches,
     problem: () => parser.warnings[0] ?? gzipBroken ?? tail,
   };

@@ -4,7 +4,6 @@
  * fields or -T json) as soon as it is dissected, so any file size streams.
  */
 import { frameInputFrom } from '../../shared/dissect/frame-input.js';
-import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ParsedRecord } from '../../shared/capture/index.js';
 import type { InterfaceInfo } from '../../shared/capture/types.js';
@@ -75,8 +74,7 @@ export async function runRead(argv: readonly string[], stdout: Writable, stderr:
   const printer = new PacketPrinter(opts, out, tcpdump?.options);
   // Frames before this one were printed by a split read that stopped (read-split.ts).
   let printFrom = 1;
-  const fileBytes = await stat(opts.file).then((s) => s.size, () => 0);
-  if (splittable(opts, tcpdump !== null, fileBytes, split, filter?.fields)) {
+  if (splittable(opts, tcpdump !== null, capture.fileBytes, split, filter?.fields)) {
     const end = await readSplit(argv, out);
     if (end.kind === 'done') {
       printer.finish();

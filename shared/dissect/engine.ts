@@ -150,8 +150,11 @@ export class Dissection {
   dissect(frame: FrameInput, withTree: boolean | TreeShape, otherFrames?: ReadonlyMap<number, Uint8Array>): Dissected {
     const visited = frame.num <= this.lastFirstPass;
     if (visited && this.options.singlePass) throw new Error(`frame ${frame.num} dissected again in a single-pass dissection`);
-    const missing = visited ? this.framesNeeded(frame.num).filter((n) => !otherFrames?.has(n)) : NO_FRAMES;
-    if (missing.length > 0) throw new Error(`frame ${frame.num} is dissected again from frames ${missing.join(', ')}: pass their bytes (framesNeeded)`);
+    const needed = visited ? this.framesNeeded(frame.num) : NO_FRAMES;
+    if (needed.length > 0) {
+      const missing = needed.filter((n) => !otherFrames?.has(n));
+      if (missing.length > 0) throw new Error(`frame ${frame.num} is dissected again from frames ${missing.join(', ')}: pass their bytes (framesNeeded)`);
+    }
     let dSec = 0;
     let dNsec = 0;
     if (visited) {

@@ -36,6 +36,16 @@ export class FieldSlots {
   }
 }
 
+/** Each item of `nodes` and their descendants that a slot reads, into that slot's list (a function, not a closure made per packet). */
+function gather(nodes: readonly TreeNode[], slots: FieldSlots, lists: (TreeNode[] | undefined)[]): void {
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k]!;
+    const i = slots.slotOf(n.def);
+    if (i >= 0) (lists[i] ??= []).push(n);
+    if (n.children) gather(n.children, slots, lists);
+  }
+}
+
 export class PacketFields {
   private readonly lists: (TreeNode[] | undefined)[];
   /** Layer (1-based count of its protocol so far) of each gathered item, when the filter uses layers. */
@@ -46,14 +56,7 @@ export class PacketFields {
     this.lists = lists;
     if (slots.layerProtocol.size === 0) {
       this.layers = null;
-      const visit = (nodes: readonly TreeNode[]): void => {
-        for (const n of nodes) {
-          const i = slots.slotOf(n.def);
-          if (i >= 0) (lists[i] ??= []).push(n);
-          if (n.children) visit(n.children);
-        }
-      };
-      visit(tree);
+      gather(tree, slots, lists);
       return;
     }
     const layers = (this.layers = new Map<TreeNode, number>());

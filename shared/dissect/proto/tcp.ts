@@ -474,8 +474,8 @@ function addHeaderItems(tree: Tree, tvb: Tvb, offset: number, a: SegmentAnalysis
   tree.addGenerated(hfTcp.windowSize, tvb, offset + 14, 2, h.winSize, labels ? `Calculated window size: ${h.winSize}` : undefined);
   if (!(flags & Th.SYN)) {
     const sf = a.winScale >= 0 ? 2 ** a.winScale : a.winScale;
-    const text = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
-    tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, labels ? `Window size scaling factor: ${text}` : undefined);
+    const text = labels ? `Window size scaling factor: ${sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : sf}` : undefined;
+    tree.addGenerated(hfTcp.windowScale, tvb, offset + 14, 2, sf, text);
   }
   ensure(tvb, offset + 16, 2);
   tree.add(hfTcp.checksum, tvb, offset + 16, 2, h.checksum, labels ? `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]` : undefined);
