@@ -5,13 +5,16 @@
  *
  * Gzip files cannot be read at an offset (a deflate stream must be inflated
  * from its start), so they are inflated once into a temporary file, which is
- * indexed and read instead, and removed by close().
+ * indexed and read instead, and removed by close(). Opened with `firstBytes`,
+ * the inflation goes on in the background and the temporary file is read as
+ * it grows (`complete` says when it is whole), so a big gzip file shows its
+ * first packets as soon as a plain one does.
  *
  * Follow mode: the parser keeps its state and its unparsed tail, so refresh()
  * can parse whatever a live capture appended since the last look.
  */
-import { createReadStream, readSync } from 'node:fs';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { createReadStream, readSync, type ReadStream } from 'node:fs';
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -27,6 +30,8 @@ const BATCH = 1 << 20;
  * reading a gap from the page cache costs less than another read call and its wait.
  */
 const GAP = 64 << 10;
+/** A refresh of a gzip file still being inflated waits for up to this many new bytes (fewer reads of a few KiB each). */
+const READ_AHEAD = 8 << 20;
 
 export interface CaptureFileReader {
   /** The file the packets are read from (the temporary copy for a gzip file). */
@@ -59,6 +64,10 @@ export interface CaptureFileReader {
   /** Bytes of the data file parsed so far, and its size at the last look: the indexing progress of a big file. */
   readonly bytesParsed: number;
   readonly bytesKnown: number;
+  /** False while a gzip file is still being inflated into dataPath: refresh() will find more bytes. */
+  readonly complete: boolean;
+  /** 0..1: the share of a gzip file inflated so far, by its compressed bytes (1 for any other file). */
+  readonly inflatedShare: number;
   close(): Promise<void>;
 }
 
@@ -71,6 +80,7 @@ export interface OpenOptions {
   /**
    * Parse only about this many bytes before returning (the rest through refresh()): the app shows a
    * big file's first rows without waiting for a scan of the whole file. Default: the whole file.
+   * A gzip file is then inflated in the background, only this many bytes of it waited for.
    */
   readonly firstBytes?: number;
 }
@@ -81,20 +91,28 @@ export async function openCaptureFile(path: string, options: OpenOptions = {}): 
   let tempDir: string | undefined;
   let dataPath = path;
   const extraWarnings: CaptureWarning[] = [];
+  let inflation: Inflation | undefined;
   if (gzip) {
     tempDir = await mkdtemp(join(tmpdir(), 'paquet-'));
     dataPath = join(tempDir, basename(path).replace(/\.gz$/i, '') || 'capture');
-    const broken = await gunzipToFile(path, dataPath);
-    if (broken) extraWarnings.push(broken);
+    try {
+      inflation = await Inflation.start(path, dataPath, extraWarnings);
+    } catch (e) {
+      await rm(tempDir, { recursive: true, force: true });
+      throw e;
+    }
+    // Without firstBytes the caller expects the whole file parsed on return: it waits for all of it.
+    if (options.firstBytes === undefined || options.follow) await inflation.finished;
   }
   let fh: FileHandle | undefined;
   try {
     fh = await open(dataPath, 'r');
-    const reader = new Reader(fh, dataPath, gzip, tempDir, extraWarnings);
+    const reader = new Reader(fh, dataPath, gzip, tempDir, extraWarnings, inflation);
     await reader.refresh(options.firstBytes);
     if (!options.follow) reader.checkIsCapture();
     return reader;
   } catch (e) {
+    await inflation?.stop();
     await fh?.close();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
     throw e;
@@ -112,29 +130,79 @@ async function startsWithGzipMagic(path: string): Promise<boolean> {
   }
 }
 
-/** Inflate `src` into `dest`; a damaged or cut gzip stream keeps what inflated before it, with a warning. */
-async function gunzipToFile(src: string, dest: string): Promise<CaptureWarning | undefined> {
-  const out = await open(dest, 'w');
-  let written = 0;
-  try {
-    const input = createReadStream(src, { highWaterMark: CHUNK });
-    const gunzip = createGunzip();
-    input.on('error', (e) => gunzip.destroy(e));
-    input.pipe(gunzip);
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      await out.write(chunk);
-      written += chunk.length;
+/**
+ * A gzip file being inflated into the temporary file, in the background: how many bytes are
+ * written (whole writes only), and a wait for more. A damaged or cut gzip stream keeps what
+ * inflated before it, with a warning added to `warnings` when the inflation ends.
+ */
+class Inflation {
+  written = 0;
+  done = false;
+  /** Resolves when the inflation has ended (whole, broken or stopped); never rejects. */
+  readonly finished: Promise<void>;
+  private readonly gunzip = createGunzip();
+  private readonly input: ReadStream;
+  private waiting: (() => void)[] = [];
+  private stopped = false;
+
+  private constructor(src: string, private readonly out: FileHandle, private readonly srcBytes: number, warnings: CaptureWarning[]) {
+    const input = (this.input = createReadStream(src, { highWaterMark: CHUNK }));
+    input.on('error', (e) => this.gunzip.destroy(e));
+    input.pipe(this.gunzip);
+    this.finished = this.run(warnings).finally(() => {
+      this.done = true;
+      this.notify();
+    });
+  }
+
+  static async start(src: string, dest: string, warnings: CaptureWarning[]): Promise<Inflation> {
+    const srcBytes = (await stat(src)).size;
+    return new Inflation(src, await open(dest, 'w'), srcBytes, warnings);
+  }
+
+  /** The share of the compressed file handed to the inflater so far (a chunk at a time: a little ahead of what is written). */
+  get share(): number {
+    return this.done || this.srcBytes === 0 ? 1 : Math.min(1, this.gunzip.bytesWritten / this.srcBytes);
+  }
+
+  /** Resolves once at least `bytes` bytes are written or the inflation has ended. */
+  async waitFor(bytes: number): Promise<void> {
+    while (!this.done && this.written < bytes) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Ends the inflation early (the file is closed) and waits for it to let go of the files. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.gunzip.destroy();
+    await this.finished;
+  }
+
+  private notify(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  private async run(warnings: CaptureWarning[]): Promise<void> {
+    try {
+      for await (const chunk of this.gunzip as AsyncIterable<Buffer>) {
+        await this.out.write(chunk);
+        this.written += chunk.length;
+        this.notify();
+      }
+    } catch (e) {
+      if (this.stopped) return;
+      const message = (e as Error).message;
+      warnings.push({
+        offset: this.written,
+        message: `gzip data breaks after ${this.written} decompressed bytes (${message}): the capture is read up to there`,
+        kind: /unexpected end/i.test(message) ? 'truncated' : 'corrupt',
+      });
+    } finally {
+      // A destroyed inflater leaves the compressed file's stream paused, its descriptor open: close it too.
+      this.input.destroy();
+      await this.out.close();
     }
-    return undefined;
-  } catch (e) {
-    const message = (e as Error).message;
-    return {
-      offset: written,
-      message: `gzip data breaks after ${written} decompressed bytes (${message}): the capture is read up to there`,
-      kind: /unexpected end/i.test(message) ? 'truncated' : 'corrupt',
-    };
-  } finally {
-    await out.close();
   }
 }
 
@@ -152,7 +220,16 @@ class Reader implements CaptureFileReader {
     readonly gzip: boolean,
     private readonly tempDir: string | undefined,
     private readonly extraWarnings: CaptureWarning[],
+    private readonly inflation: Inflation | undefined,
   ) {}
+
+  get complete(): boolean {
+    return this.inflation?.done ?? true;
+  }
+
+  get inflatedShare(): number {
+    return this.inflation?.share ?? 1;
+  }
 
   get format(): CaptureFormat | undefined { return this.parser.format; }
   get interfaces(): readonly InterfaceInfo[] { return this.parser.interfaces; }
@@ -161,8 +238,8 @@ class Reader implements CaptureFileReader {
   get bytesKnown(): number { return this.size; }
 
   get warnings(): readonly CaptureWarning[] {
-    // Bytes not read yet (firstBytes) are not a cut-short record: the tail is judged once the end is reached.
-    const tail = this.parser.format === undefined || this.fed < this.size ? undefined : this.parser.end();
+    // Bytes not read yet (firstBytes, or still being inflated) are not a cut-short record: the tail is judged once the end is reached.
+    const tail = this.parser.format === undefined || this.fed < this.size || !this.complete ? undefined : this.parser.end();
     return [...this.parser.warnings, ...(tail ? [tail] : []), ...this.extraWarnings];
   }
 
@@ -179,7 +256,10 @@ class Reader implements CaptureFileReader {
 
   private async readNewBytes(maxBytes: number): Promise<number> {
     const before = this.index.count;
-    const size = (await this.fh.stat()).size;
+    const inflation = this.inflation;
+    // A file still being inflated: wait for a step's worth of new bytes (or the end), and read only whole writes.
+    if (inflation) await inflation.waitFor(this.fed + Math.min(maxBytes, READ_AHEAD));
+    const size = inflation && !inflation.done ? inflation.written : (await this.fh.stat()).size;
     this.size = size;
     const stop = Math.min(size, this.fed + Math.max(CHUNK, maxBytes));
     while (this.fed < stop && !this.parser.stopped) {
@@ -192,7 +272,7 @@ class Reader implements CaptureFileReader {
     }
     // What the file holds now is all there is for decisions that look ahead (pcap layout guess); a
     // partial read leaves them to the read that reaches the end.
-    if (this.fed >= size || this.parser.stopped) for (const r of this.parser.finish()) this.index.add(r.fileOffset, r.byteLength, r.section);
+    if ((this.fed >= size && this.complete) || this.parser.stopped) for (const r of this.parser.finish()) this.index.add(r.fileOffset, r.byteLength, r.section);
     return this.index.count - before;
   }
 
@@ -276,6 +356,9 @@ class Reader implements CaptureFileReader {
   }
 
   async close(): Promise<void> {
+    await this.inflation?.stop();
+    // A refresh waiting for inflated bytes goes on once the inflation stops: let it end before the file does.
+    await this.refreshing?.catch(() => 0);
     await this.fh.close();
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }

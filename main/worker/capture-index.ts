@@ -113,15 +113,15 @@ export class CaptureIndex {
     return this.following;
   }
 
-  /** Part of a file on disk is not parsed yet (opened with firstBytes): indexing is not over. */
+  /** Part of a file on disk is not parsed yet (opened with firstBytes, or a gzip file still inflating): indexing is not over. */
   get unread(): boolean {
-    return !this.following && this.reader.bytesParsed < this.reader.bytesKnown;
+    return !this.following && (this.reader.bytesParsed < this.reader.bytesKnown || !this.reader.complete);
   }
 
-  /** 0..1: the share of the file parsed, times the share of parsed packets indexed. */
+  /** 0..1: the share of the file parsed (of a gzip file, of what is inflated so far), times the share of parsed packets indexed. */
   get progress(): number {
     const known = this.reader.bytesKnown;
-    const read = known > 0 ? this.reader.bytesParsed / known : 1;
+    const read = (known > 0 ? this.reader.bytesParsed / known : 1) * this.reader.inflatedShare;
     return this.total === 0 ? read : read * (this.indexed / this.total);
   }
 

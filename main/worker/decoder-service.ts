@@ -429,7 +429,8 @@ export class DecoderService {
     this.helperAnswered = 0;
     const min = this.options.helperMinCandidates ?? HELPER_MIN_CANDIDATES;
     const sparse = candidates.length < run.startCount * (this.options.helperMinShare ?? HELPER_MIN_SHARE);
-    if (candidates.length < min || sparse || cap.isFollowing || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
+    // The helper reads the data file from its start: not while it grows (a live capture, a gzip file inflating).
+    if (candidates.length < min || sparse || cap.isFollowing || !cap.reader.complete || !this.helper.usable || !sameOnFirstPass(run.filter.filter)) return null;
     const answers = new Uint8Array(new SharedArrayBuffer(candidates.length));
     let layers: Uint8Array | null = null;
     const cut = run.filter.firstPassCut;

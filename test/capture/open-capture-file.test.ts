@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomFillSync } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../main/capture-file/index.js';
@@ -22,6 +23,13 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
+}
+
+/** Refresh a reader opened with firstBytes until the whole file is parsed (bounded: a step parses a MiB or more). */
+async function readToEnd(f: Awaited<ReturnType<typeof openCaptureFile>>): Promise<void> {
+  for (let step = 0; step < 10_000 && (!f.complete || f.bytesParsed < f.bytesKnown); step++) await f.refresh(1 << 20);
+  expect(f.complete).toBe(true);
+  expect(f.bytesParsed).toBe(f.bytesKnown);
 }
 
 describe('openCaptureFile agrees with readCapture on every corpus file', () => {
@@ -51,6 +59,17 @@ describe('openCaptureFile agrees with readCapture on every corpus file', () => {
         else expect(f.warnings.length > 0).toBe(whole.warnings.length > 0);
       } finally {
         await f.close();
+      }
+      if (!path.endsWith('.gz')) return;
+      // The same gzip file read as the app reads it: a few bytes first, the rest inflated in the background.
+      const stepwise = await openCaptureFile(path, { firstBytes: 64 });
+      try {
+        await readToEnd(stepwise);
+        expect(stepwise.packetCount).toBe(want.length);
+        expect((await collect(stepwise.records())).map(plain)).toEqual(want);
+        expect(stepwise.warnings.length > 0).toBe(whole.warnings.length > 0);
+      } finally {
+        await stepwise.close();
       }
     });
   }
@@ -112,6 +131,82 @@ describe('openCaptureFile', () => {
     expect(f.warnings).toEqual([]);
     await f.close();
     expect(() => readFileSync(f.dataPath)).toThrow();
+  });
+
+  /**
+   * A classic pcap of about `bytes` bytes: 1000-byte Ethernet frames of random bytes (the reader does not
+   * dissect them), so that it compresses as little as a real capture's payloads do, or less.
+   */
+  const bigCapture = (bytes: number): Buffer => {
+    const count = Math.ceil(bytes / 1016);
+    const out = Buffer.alloc(24 + count * 1016);
+    out.writeUInt32LE(0xa1b2c3d4, 0);
+    out.writeUInt16LE(2, 4);
+    out.writeUInt16LE(4, 6);
+    out.writeUInt32LE(65535, 16);
+    out.writeUInt32LE(1, 20);
+    for (let k = 0, at = 24; k < count; k++, at += 1016) {
+      out.writeUInt32LE(1_700_000_000 + k, at);
+      out.writeUInt32LE(1000, at + 8);
+      out.writeUInt32LE(1000, at + 12);
+      randomFillSync(out, at + 16, 1000);
+    }
+    return out;
+  };
+
+  it('opened with firstBytes, inflates a big gzip file in the background and reads it as it grows', async () => {
+    const big = bigCapture(32 << 20);
+    const want = [...readCapture(new Uint8Array(big)).records()];
+    const gz = join(tmp, 'big.pcap.gz');
+    writeFileSync(gz, gzipSync(big, { level: 1 }));
+    const f = await openCaptureFile(gz, { firstBytes: 1 << 20 });
+    try {
+      // Back after about a MiB: 32 MiB are not inflated in the few turns of the event loop the open took.
+      expect(f.complete).toBe(false);
+      expect(f.inflatedShare).toBeLessThan(1);
+      expect(f.packetCount).toBeGreaterThan(0);
+      expect(f.packetCount).toBeLessThan(want.length);
+      expect(f.warnings).toEqual([]);
+      await readToEnd(f);
+      expect(f.inflatedShare).toBe(1);
+      expect(f.packetCount).toBe(want.length);
+      expect(plain(await f.readPacket(want.length - 1))).toEqual(plain(want[want.length - 1]!));
+      expect(f.warnings).toEqual([]);
+    } finally {
+      await f.close();
+    }
+    expect(() => readFileSync(f.dataPath)).toThrow();
+  });
+
+  it('closed while a gzip file still inflates, stops the inflation and removes the temporary copy', async () => {
+    const gz = join(tmp, 'big2.pcap.gz');
+    writeFileSync(gz, gzipSync(bigCapture(32 << 20), { level: 1 }));
+    const f = await openCaptureFile(gz, { firstBytes: 1 << 20 });
+    expect(f.complete).toBe(false);
+    // A refresh waiting for more inflated bytes when the file is closed ends too, before the file does.
+    const pending = f.refresh(8 << 20);
+    await f.close();
+    expect(typeof (await pending)).toBe('number');
+    expect(f.complete).toBe(true);
+    expect(() => readFileSync(f.dataPath)).toThrow();
+  });
+
+  it('keeps the packets of a cut gzip stream and warns, read whole or as it inflates', async () => {
+    const gz = gzipSync(bigCapture(4 << 20), { level: 1 });
+    const cut = join(tmp, 'cut-big.pcap.gz');
+    writeFileSync(cut, gz.subarray(0, Math.floor(gz.length * 0.7)));
+    const whole = await openCaptureFile(cut);
+    const stepwise = await openCaptureFile(cut, { firstBytes: 1 << 16 });
+    try {
+      await readToEnd(stepwise);
+      expect(whole.packetCount).toBeGreaterThan(0);
+      expect(stepwise.packetCount).toBe(whole.packetCount);
+      expect(stepwise.warnings).toEqual(whole.warnings);
+      expect(stepwise.warnings.some((w) => /gzip data breaks/.test(w.message))).toBe(true);
+    } finally {
+      await whole.close();
+      await stepwise.close();
+    }
   });
 
   it('keeps the packets of a cut gzip stream and warns', async () => {

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecoderCounts } from '../../main/worker/decoder-api.js';
 import type { Row } from '../../shared/ipc/contract.js';
@@ -84,6 +85,22 @@ describe('many packets (worker)', () => {
     const want = [...before].sort((x, y) => (x.info < y.info ? 1 : x.info > y.info ? -1 : x.num - y.num));
     expect(sorted.map((r) => r.num)).toEqual(want.map((r) => r.num));
     await d.sort(null);
+  });
+
+  it('indexes a gzip file as it inflates: the same rows as the plain file, and a filter applied meanwhile', async () => {
+    await d.open(path, { follow: false });
+    await settled(d, (c) => c.packets === total && c.busy === null);
+    const plainRows = await allRows(d, total);
+    const gz = join(dir, 'big.pcapng.gz');
+    writeFileSync(gz, gzipSync(readFileSync(path), { level: 1 }));
+    expect(await d.open(gz, { follow: false })).toMatchObject({ format: 'pcapng', gzip: true });
+    // Applied while the file may still be inflating: packets indexed later are checked as they come.
+    expect(await d.applyFilter('websocket && tcp.window_size >= 0')).toEqual({ ok: true });
+    const done = await settled(d, (c) => c.packets === total && c.busy === null);
+    expect(done).toMatchObject({ packets: total, displayed: 13 * COPIES, progress: 1, warnings: [] });
+    expect(new Set((await allRows(d, 13 * COPIES)).map((r) => r.protocol))).toEqual(new Set(['WebSocket']));
+    await d.applyFilter('');
+    expect(await allRows(d, total)).toEqual(plainRows);
   });
 
   it('merges packets that arrive under a sort into their places', async () => {
