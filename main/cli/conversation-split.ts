@@ -8,7 +8,9 @@
  *
  * What could tie two conversations together is UNSPLITTABLE: IP fragments (the
  * later ones carry no ports), tunnels (IP in IP), ICMP errors (they quote
- * another conversation's packet), a link or network layer this does not read
+ * another conversation's packet), headers that move the addresses the
+ * dissectors key conversations on away from the fixed ones (an IPv4 source
+ * route, an IPv6 routing header or Home Address option), a link or network layer this does not read
  * (anything Paquet dissects besides Ethernet, VLAN tags, Linux cooked, raw IP,
  * IPv4, IPv6 and ARP: test/cli/read-split.test.ts checks that against the
  * registry). The split read then stops splitting there. A header cut short
@@ -48,6 +50,11 @@ const IPV6_ROUTING = 43;
 const IPV6_FRAGMENT = 44;
 const IPV6_DSTOPTS = 60;
 const IPV6_AH = 51;
+/** IPv4 loose and strict source routes: the route's last address is the destination the dissector uses. */
+const IPOPT_LSRR = 131;
+const IPOPT_SSRR = 137;
+/** IPv6 Home Address option (Mobile IPv6): the dissector uses it as the source. */
+const IPV6_OPT_HOME_ADDRESS = 0xc9;
 
 
 /** Conversations given a part in turn, at most: past this many, a new one's part comes from its hash. */
@@ -130,6 +137,8 @@ function ipv4(b: Uint8Array, off: number): number {
   if (b.length < off + ihl) return CUT_SHORT;
   // More fragments, or a fragment offset: a fragment.
   if ((u16(b, off + 6) & 0x3fff) !== 0) return UNSPLITTABLE;
+  // Options that may hold a source route (a byte scan: a false alarm only costs the split).
+  if (ihl > 20 && (has(b, off + 20, off + ihl, IPOPT_LSRR) || has(b, off + 20, off + ihl, IPOPT_SSRR))) return UNSPLITTABLE;
   const proto = b[off + 9]!;
   // The two addresses as 32-bit words: their xor is the same in either order.
   return transport(b, proto, off + ihl, Math.imul(u32(b, off + 12) ^ u32(b, off + 16), 0x01000193));
@@ -140,9 +149,12 @@ function ipv6(b: Uint8Array, off: number): number {
   let next = b[off + 6]!;
   let p = off + 40;
   for (;;) {
-    if (next === IPV6_HOPOPTS || next === IPV6_ROUTING || next === IPV6_DSTOPTS || next === IPV6_AH) {
+    if (next === IPV6_ROUTING) return UNSPLITTABLE;
+    if (next === IPV6_HOPOPTS || next === IPV6_DSTOPTS || next === IPV6_AH) {
       if (b.length < p + 2) return CUT_SHORT;
       const len = next === IPV6_AH ? (b[p + 1]! + 2) * 4 : (b[p + 1]! + 1) * 8;
+      // Options that may hold a Home Address (a byte scan of what was captured, as for IPv4's source routes).
+      if (next !== IPV6_AH && has(b, p + 2, p + len, IPV6_OPT_HOME_ADDRESS)) return UNSPLITTABLE;
       next = b[p]!;
       p += len;
       continue;
@@ -187,6 +199,13 @@ function addressHash(b: Uint8Array, off: number, len: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < len; i++) h = Math.imul(h ^ b[off + i]!, 0x01000193);
   return h;
+}
+
+/** Whether `value` is among the captured bytes from `from` up to `to`. */
+function has(b: Uint8Array, from: number, to: number, value: number): boolean {
+  const end = Math.min(to, b.length);
+  for (let i = from; i < end; i++) if (b[i] === value) return true;
+  return false;
 }
 
 function u32(b: Uint8Array, off: number): number {

@@ -39,6 +39,16 @@ function ipv4Frame(src: number[], dst: number[], proto: number, payload: number[
   return Uint8Array.from([...eth, ...ip, ...payload]);
 }
 
+/** An Ethernet frame carrying IPv6 from `src` (last byte) with the given extension headers, then UDP ports 1000 → 53. */
+function ipv6Frame(srcLast: number, ext: { next: number; bytes: number[] }[]): Uint8Array {
+  const eth = [2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x86, 0xdd];
+  const udp = [...port(1000), ...port(53), 0, 8, 0, 0];
+  const headers = ext.flatMap((h, k) => [ext[k + 1]?.next ?? 17, ...h.bytes]);
+  const addr = (last: number): number[] => [0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), last];
+  const ip = [0x60, 0, 0, 0, 0, headers.length + udp.length, ext[0]?.next ?? 17, 64, ...addr(srcLast), ...addr(2)];
+  return Uint8Array.from([...eth, ...ip, ...headers, ...udp]);
+}
+
 const A = [10, 0, 0, 1];
 const B = [10, 0, 0, 2];
 const port = (p: number): number[] => [p >> 8, p & 0xff];
@@ -68,6 +78,27 @@ describe('the conversation split', () => {
     expect(conversationKey(arp, 1)).toBe(0);
     // A link type it does not read.
     expect(conversationKey(new Uint8Array(64), 0)).toBe(UNSPLITTABLE);
+  });
+
+  it('will not split packets whose conversation addresses are not the header\'s: source routes, routing headers, Home Address options', () => {
+    // IPv4 with a loose source route (its last address becomes ip.dst), and with a harmless NOP-padded option.
+    const withOptions = (options: number[]): Uint8Array => {
+      const f = ipv4Frame(A, B, 17, [...port(1000), ...port(53)]);
+      const out = Uint8Array.from([...f.subarray(0, 34), ...options, ...f.subarray(34)]);
+      out[14] = 0x40 | ((20 + options.length) / 4);
+      return out;
+    };
+    expect(conversationKey(withOptions([131, 7, 4, 10, 0, 0, 9, 0]), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(withOptions([137, 7, 4, 10, 0, 0, 9, 0]), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(withOptions([148, 4, 0, 0]), 1)).toBeGreaterThan(0);
+    // IPv6: a destination options header with a Home Address option, a routing header; PadN only is fine.
+    const hao = { next: 60, bytes: [2, 0xc9, 16, ...new Array<number>(16).fill(7), 1, 2, 0, 0] };
+    const padN = { next: 60, bytes: [0, 1, 4, 0, 0, 0, 0] };
+    const routing = { next: 43, bytes: [2, 2, 1, 0, 0, 0, 0, ...new Array<number>(16).fill(7)] };
+    expect(conversationKey(ipv6Frame(1, [hao]), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(ipv6Frame(1, [routing]), 1)).toBe(UNSPLITTABLE);
+    expect(conversationKey(ipv6Frame(1, [padN]), 1)).toBeGreaterThan(0);
+    expect(conversationKey(ipv6Frame(1, [padN]), 1)).toBe(conversationKey(ipv6Frame(1, []), 1));
   });
 
   it('gives new conversations their part in turn, and each packet its conversation\'s', () => {
