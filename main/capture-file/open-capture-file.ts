@@ -68,6 +68,11 @@ export interface CaptureFileReader {
   readonly complete: boolean;
   /** 0..1: the share of a gzip file inflated so far, by its compressed bytes (1 for any other file). */
   readonly inflatedShare: number;
+  /**
+   * Nothing is left to parse until the file grows: every byte known is parsed, or damage stopped the
+   * parser (the bytes after it are never read), and a gzip file is whole.
+   */
+  readonly atEnd: boolean;
   close(): Promise<void>;
 }
 
@@ -229,6 +234,10 @@ class Reader implements CaptureFileReader {
 
   get inflatedShare(): number {
     return this.inflation?.share ?? 1;
+  }
+
+  get atEnd(): boolean {
+    return this.complete && (this.fed >= this.size || this.parser.stopped);
   }
 
   get format(): CaptureFormat | undefined { return this.parser.format; }

@@ -115,13 +115,13 @@ export class CaptureIndex {
 
   /** Part of a file on disk is not parsed yet (opened with firstBytes, or a gzip file still inflating): indexing is not over. */
   get unread(): boolean {
-    return !this.following && (this.reader.bytesParsed < this.reader.bytesKnown || !this.reader.complete);
+    return !this.following && !this.reader.atEnd;
   }
 
   /** 0..1: the share of the file parsed (of a gzip file, of what is inflated so far), times the share of parsed packets indexed. */
   get progress(): number {
     const known = this.reader.bytesKnown;
-    const read = (known > 0 ? this.reader.bytesParsed / known : 1) * this.reader.inflatedShare;
+    const read = this.reader.atEnd ? 1 : (known > 0 ? this.reader.bytesParsed / known : 1) * this.reader.inflatedShare;
     return this.total === 0 ? read : read * (this.indexed / this.total);
   }
 
@@ -139,6 +139,15 @@ export class CaptureIndex {
     await this.refresh();
     this.kick();
     await this.whenIndexed();
+  }
+
+  /**
+   * Parses the rest of a file opened with firstBytes, and waits for a gzip file's inflation (the packets
+   * are indexed after, as usual): what saving every packet needs while the file is still being indexed.
+   */
+  async readAll(): Promise<void> {
+    // Each refresh parses all there is, or waits for more inflated bytes: bounded by the file's end.
+    while (this.unread && this.problems.length === 0 && !this.closed) await this.refresh();
   }
 
   /** Resolves once every packet the file holds now is indexed. */

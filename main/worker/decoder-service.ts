@@ -567,8 +567,10 @@ export class DecoderService {
       if (!view) throw bad('The view to save is not a valid view state.');
       if (!encodeViewOption(view)) throw bad('The view is too large to save in the file.');
     }
+    // All: every packet the file holds, indexed yet or not, so the rest of a file still being read is parsed first
+    // (a Save in place while indexing would otherwise write the first part only). Displayed: those the filter kept so far.
+    if (options.which === 'all') await cap.readAll();
     this.syncDisplay();
-    // All: every packet the file holds, indexed yet or not. Displayed: those the current filter kept so far.
     const packets = options.which === 'all' ? allPackets(cap.total) : display.inFrameOrder();
     await saveCapture(file, {
       interfaces: cap.reader.interfaces,

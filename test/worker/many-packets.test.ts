@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecoderCounts } from '../../main/worker/decoder-api.js';
 import type { Row } from '../../shared/ipc/contract.js';
+import { readCapture } from '../../shared/capture/index.js';
 import { settled, TMP, workerDecoder, writeBigCapture, type TestDecoder } from './harness.js';
 
 const COPIES = 400;
@@ -101,6 +102,35 @@ describe('many packets (worker)', () => {
     expect(new Set((await allRows(d, 13 * COPIES)).map((r) => r.protocol))).toEqual(new Set(['WebSocket']));
     await d.applyFilter('');
     expect(await allRows(d, total)).toEqual(plainRows);
+  });
+
+  it('saves every packet when asked right after opening, while the rest of the file is still being read', async () => {
+    await d.open(path, { follow: false });
+    // The worker parses the first MiB before open() answers: this file is 3 times that.
+    expect((await d.counts()).packets).toBeLessThan(total);
+    const out = join(dir, 'saved-early.pcapng');
+    await d.save(out, { which: 'all', view: null });
+    expect([...readCapture(new Uint8Array(readFileSync(out))).records()].length).toBe(total);
+    await settled(d, (c) => c.packets === total);
+  });
+
+  it('a big file whose damage stops reading early settles with the packets before it and the warning', async () => {
+    // A pcapng block at about 100 KiB given a length no block can have: the parser stops there for good.
+    const bytes = readFileSync(path);
+    let at = 0;
+    let before = 0;
+    while (at < 100_000) {
+      // Enhanced packet blocks (type 6) before the damaged one.
+      if (bytes.readUInt32LE(at) === 6) before++;
+      at += bytes.readUInt32LE(at + 4);
+    }
+    bytes.writeUInt32LE(13, at + 4);
+    const damaged = join(dir, 'damaged-early.pcapng');
+    writeFileSync(damaged, bytes);
+    await d.open(damaged, { follow: false });
+    const c = await settled(d);
+    expect(c).toMatchObject({ packets: before, busy: null, progress: 1 });
+    expect(c.warnings.join('\n')).toMatch(/invalid length 13: reading stopped/);
   });
 
   it('merges packets that arrive under a sort into their places', async () => {
