@@ -5,8 +5,11 @@
  *     1   0.000000    127.0.0.1 → 127.0.0.1    TCP 80 59798 → 7272 [SYN] Seq=0 Win=65495 ...
  *    37   3.082384    127.0.0.1 → 127.0.0.1    TCP 60 59798 → 7272 [RST] Seq=655 Win=0 Len=0
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CHAT_CAPTURE, expectStatus, row, rowCells, scenario, useApp, whyBrowserSkipped, WAIT_MS } from './harness.js';
+import { CHAT_CAPTURE, expectStatus, row, rowCells, scenario, TMP, useApp, whyBrowserSkipped, WAIT_MS } from './harness.js';
 
 const skip = whyBrowserSkipped();
 if (skip) console.log(`browser tests skipped: ${skip}`);
@@ -37,6 +40,30 @@ describe.skipIf(skip !== undefined)('open a capture file', () => {
       expect(cells37, 'row 37 cells').toEqual(expect.arrayContaining(['37', '3.082384', '127.0.0.1', 'TCP', '60']));
       expect(cells37.some((c) => c.startsWith('59798 → 7272 [RST] Seq=655 Win=0 Len=0')), `row 37 Info in ${JSON.stringify(cells37)}`).toBe(true);
     });
+  });
+
+  it('opens the same capture gzipped (inflated as it is read): the same 37 packets', async () => {
+    const { page } = app();
+    const gz = join(TMP, 'workerman-chat-7272.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(CHAT_CAPTURE)));
+    const source = page.locator('footer.status-bar .source');
+    await scenario(app(), 'a-open-gzip', async () => {
+      await app().openFile(gz);
+      // The plain file was open already: wait for the status bar to name the gzip file.
+      await expect.poll(() => source.getAttribute('title'), { timeout: WAIT_MS, message: 'the status bar names the gzip file' }).toBe(gz);
+      await expect.poll(() => source.textContent(), { timeout: WAIT_MS }).toContain('workerman-chat-7272.pcap.gz');
+      await expectStatus(page, 'status-packets', 37);
+      await page.getByTestId('packet-list').evaluate((list) => {
+        list.scrollTop = list.scrollHeight;
+      });
+      const last = row(page, 37);
+      await last.waitFor({ state: 'visible' });
+      expect((await rowCells(last)).some((c) => c.startsWith('59798 → 7272 [RST] Seq=655 Win=0 Len=0'))).toBe(true);
+    });
+    // Back to the plain file for the tests after this one.
+    await app().openFile(CHAT_CAPTURE);
+    await expect.poll(() => source.getAttribute('title'), { timeout: WAIT_MS }).toBe(CHAT_CAPTURE);
+    await expectStatus(page, 'status-packets', 37);
   });
 
   it('keyboard: Home selects packet 1, End selects packet 37 and scrolls it into view', async () => {
