@@ -81,7 +81,7 @@ describe('the conversation split', () => {
   });
 
   it('will not split packets whose conversation addresses are not the header\'s: source routes, routing headers, Home Address options', () => {
-    // IPv4 with a loose source route (its last address becomes ip.dst), and with a harmless NOP-padded option.
+    // IPv4 with a loose or strict source route (its last address becomes ip.dst), and with a router alert (harmless).
     const withOptions = (options: number[]): Uint8Array => {
       const f = ipv4Frame(A, B, 17, [...port(1000), ...port(53)]);
       const out = Uint8Array.from([...f.subarray(0, 34), ...options, ...f.subarray(34)]);
