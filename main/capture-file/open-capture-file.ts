@@ -248,7 +248,7 @@ class Reader implements CaptureFileReader {
 
   get warnings(): readonly CaptureWarning[] {
     // Bytes not read yet (firstBytes, or still being inflated) are not a cut-short record: the tail is judged once the end is reached.
-    const tail = this.parser.format === undefined || this.fed < this.size || !this.complete ? undefined : this.parser.end();
+    const tail = this.parser.format === undefined || !this.atEnd ? undefined : this.parser.end();
     return [...this.parser.warnings, ...(tail ? [tail] : []), ...this.extraWarnings];
   }
 
